@@ -1,0 +1,110 @@
+// Package providers is the `keyctl providers` command: what keyctl can
+// revoke, how, and whether a credential is configured (never its value).
+package providers
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/olekukonko/tablewriter"
+	"github.com/spf13/cobra"
+
+	"github.com/keyctl/keyctl/config"
+	"github.com/keyctl/keyctl/internal/cmdutil"
+	"github.com/keyctl/keyctl/internal/output"
+	"github.com/keyctl/keyctl/providers"
+)
+
+// Row describes one provider; it is also the -o json shape.
+type Row struct {
+	Name             string `json:"name"`
+	Title            string `json:"title"`
+	BaseURL          string `json:"base_url"`
+	BaseURLSource    string `json:"base_url_source"`
+	Endpoint         string `json:"endpoint"`
+	Auth             string `json:"auth"`
+	Credential       string `json:"credential"`
+	CredentialSource string `json:"credential_source"` // e.g. "env KEYCTL_LAVA_TOKEN", "" when missing
+	Configured       bool   `json:"configured"`
+	IDPattern        string `json:"id_pattern,omitempty"`
+}
+
+// NewCmdProviders builds the command.
+func NewCmdProviders(f *cmdutil.Factory) *cobra.Command {
+	var format string
+	cmd := &cobra.Command{
+		Use:   "providers",
+		Short: "List providers, their endpoints and whether a credential is configured",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := f.Config()
+			if err != nil {
+				return err
+			}
+			rows := Rows(cfg)
+			if format == "" {
+				format = output.FormatJSON
+				if f.IO.IsStdoutTTY() {
+					format = output.FormatTable
+				}
+			}
+			switch format {
+			case output.FormatJSON:
+				enc := json.NewEncoder(f.IO.Out)
+				enc.SetEscapeHTML(false)
+				for _, r := range rows {
+					if err := enc.Encode(r); err != nil {
+						return err
+					}
+				}
+				return nil
+			case output.FormatTable:
+				t := tablewriter.NewWriter(f.IO.Out)
+				t.Header("Provider", "Endpoint", "Auth", "Credential")
+				for _, r := range rows {
+					cred := "missing: set " + config.EnvName(config.ProviderKey(r.Name, "token"))
+					if r.Configured {
+						cred = "configured (" + r.CredentialSource + ")"
+					}
+					if err := t.Append(r.Name, "DELETE "+r.BaseURL+trimMethod(r.Endpoint), r.Auth, cred); err != nil {
+						return err
+					}
+				}
+				return t.Render()
+			}
+			return cmdutil.FlagErrorf("unknown output format %q (use table or json)", format)
+		},
+	}
+	cmd.Flags().StringVarP(&format, "output", "o", "", "output format: table or json")
+	_ = cmd.RegisterFlagCompletionFunc("output", cobra.FixedCompletions(output.Formats, cobra.ShellCompDirectiveNoFileComp))
+	return cmd
+}
+
+// Rows describes every provider under cfg.
+func Rows(cfg *config.Config) []Row {
+	var rows []Row
+	for _, p := range providers.All() {
+		info := p.Info()
+		base := cfg.Get(config.ProviderKey(info.Name, "base_url"), nil, info.DefaultBaseURL)
+		tok := cfg.Token(info.Name)
+		r := Row{
+			Name: info.Name, Title: info.Title, BaseURL: base.Value, BaseURLSource: string(base.Source),
+			Endpoint: info.Endpoint, Auth: info.Auth, Credential: info.Credential,
+			Configured: tok.Set(), IDPattern: info.IDPattern,
+		}
+		if r.Configured {
+			r.CredentialSource = fmt.Sprintf("%s %s", tok.Source, tok.Origin)
+		}
+		rows = append(rows, r)
+	}
+	return rows
+}
+
+func trimMethod(endpoint string) string {
+	for i := 0; i < len(endpoint); i++ {
+		if endpoint[i] == ' ' {
+			return endpoint[i+1:]
+		}
+	}
+	return endpoint
+}

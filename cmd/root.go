@@ -1,0 +1,74 @@
+// Package cmd assembles the keyctl command tree and maps its errors to exit
+// codes.
+package cmd
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	providerscmd "github.com/keyctl/keyctl/cmd/providers"
+	revokecmd "github.com/keyctl/keyctl/cmd/revoke"
+	"github.com/keyctl/keyctl/internal/build"
+	"github.com/keyctl/keyctl/internal/cmdutil"
+	"github.com/keyctl/keyctl/internal/exit"
+	_ "github.com/keyctl/keyctl/providers/all" // register every provider
+)
+
+// NewCmdRoot builds the command tree.
+func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "keyctl",
+		Short: "Revoke leaked API keys across providers with one command",
+		Long: `keyctl revokes API keys across providers with one command and an exit
+code scripts can branch on.
+
+  keyctl revoke <provider> <id>...
+
+Credentials come from KEYCTL_<PROVIDER>_TOKEN or the config file.
+See 'keyctl help exit-codes' for what each exit code means.`,
+		Version:       versionString(),
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetVersionTemplate("{{.Version}}\n")
+	pf := root.PersistentFlags()
+	pf.StringVar(&f.ConfigPath, "config", "", "config file (default $XDG_CONFIG_HOME/keyctl/config.yaml, or KEYCTL_CONFIG)")
+	pf.BoolVar(&f.Debug, "debug", false, "trace requests and responses on stderr, credentials masked")
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &cmdutil.FlagError{Err: err} })
+	root.SetOut(f.IO.Out)
+	root.SetErr(f.IO.ErrOut)
+
+	root.AddCommand(revokecmd.NewCmdRevoke(f, nil))
+	root.AddCommand(providerscmd.NewCmdProviders(f))
+	root.AddCommand(newCmdVersion(f))
+	root.AddCommand(&cobra.Command{
+		Use:   "exit-codes",
+		Short: "What each exit code means",
+		Long:  exit.Help(),
+	})
+	return root
+}
+
+func versionString() string {
+	return fmt.Sprintf("keyctl %s (commit %s, built %s, %s)", build.Version, orUnknown(build.Commit), orUnknown(build.Date), build.GoVersion())
+}
+
+func orUnknown(s string) string {
+	if s == "" {
+		return "unknown"
+	}
+	return s
+}
+
+func newCmdVersion(f *cmdutil.Factory) *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print the version, commit, build date and Go version",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			_, err := fmt.Fprintln(f.IO.Out, versionString())
+			return err
+		},
+	}
+}

@@ -1,0 +1,90 @@
+package httpclient
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/keyctl/keyctl/internal/redact"
+)
+
+// DebugLog writes the --debug trace. Every line passes through the secret
+// scrubber, and header values through the header masker, so a credential
+// cannot reach it even if a server echoes it back.
+type DebugLog struct {
+	mu      sync.Mutex
+	w       io.Writer
+	secrets *redact.Secrets
+}
+
+// NewDebugLog writes to w, scrubbing secrets.
+func NewDebugLog(w io.Writer, secrets *redact.Secrets) *DebugLog {
+	return &DebugLog{w: w, secrets: secrets}
+}
+
+// Write writes p, scrubbed, as one block.
+func (d *DebugLog) Write(p []byte) (int, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	_, err := io.WriteString(d.w, d.secrets.String(string(p)))
+	return len(p), err
+}
+
+// Printf writes one trace line.
+func (d *DebugLog) Printf(format string, args ...any) {
+	if d == nil {
+		return
+	}
+	line := fmt.Sprintf(format, args...)
+	if !strings.HasSuffix(line, "\n") {
+		line += "\n"
+	}
+	_, _ = d.Write([]byte(line))
+}
+
+type debugTransport struct {
+	next http.RoundTripper
+	log  *DebugLog
+}
+
+func (t *debugTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	var b strings.Builder
+	fmt.Fprintf(&b, "> %s %s\n", req.Method, redactURL(req.URL))
+	writeHeaders(&b, "> ", req.Header)
+	t.log.Printf("%s", b.String())
+	start := time.Now()
+	resp, err := t.next.RoundTrip(req)
+	elapsed := time.Since(start).Round(time.Millisecond)
+	if err != nil {
+		t.log.Printf("< error after %s: %v", elapsed, err)
+		return resp, err
+	}
+	b.Reset()
+	fmt.Fprintf(&b, "< %s %s (%s)\n", resp.Proto, resp.Status, elapsed)
+	writeHeaders(&b, "< ", resp.Header)
+	t.log.Printf("%s", b.String())
+	return resp, nil
+}
+
+func writeHeaders(b *strings.Builder, prefix string, h http.Header) {
+	names := make([]string, 0, len(h))
+	for k := range h {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		for _, v := range h[k] {
+			fmt.Fprintf(b, "%s%s: %s\n", prefix, k, redact.HeaderValue(k, v))
+		}
+	}
+}
+
+// redactURL hides user:password in a URL.
+func redactURL(u *url.URL) string {
+	return u.Redacted()
+}

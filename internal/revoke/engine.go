@@ -1,0 +1,400 @@
+package revoke
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"iter"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/go-resty/resty/v2"
+
+	"github.com/keyctl/keyctl/internal/exit"
+	"github.com/keyctl/keyctl/internal/httpclient"
+	"github.com/keyctl/keyctl/internal/redact"
+	"github.com/keyctl/keyctl/internal/retry"
+	"github.com/keyctl/keyctl/providers"
+)
+
+// Engine revokes keys. The zero value is not usable; fill Client at least.
+type Engine struct {
+	Client        *resty.Client
+	Policy        retry.Policy
+	Timeout       time.Duration // one attempt; 0 means none
+	Concurrency   int           // requests in flight across all providers
+	PerProvider   int           // requests in flight to one provider
+	DryRun        bool
+	IgnoreMissing bool
+	Secrets       *redact.Secrets      // scrubbed out of every message
+	Debug         *httpclient.DebugLog // nil: no trace
+	Clock         Clock
+}
+
+// Sink receives results in batches: everything that finished since the last
+// call. A batch lets the audit log sync once for many results; a result is
+// reported only after Sink returns.
+type Sink func(batch []Result)
+
+// queueSize bounds the jobs buffered per provider: enough that one slow
+// provider rarely holds up the reading of input meant for others, small
+// enough that a million-line input is never held in memory.
+const queueSize = 1024
+
+// Run sends every job and hands every result to sink, exactly one per job,
+// including jobs never sent because ctx was cancelled (outcome skipped).
+func (e *Engine) Run(ctx context.Context, jobs iter.Seq[Job], sink Sink) {
+	if e.Clock == nil {
+		e.Clock = RealClock{}
+	}
+	conc := max(e.Concurrency, 1)
+	perProvider := e.PerProvider
+	if perProvider <= 0 || perProvider > conc {
+		perProvider = conc
+	}
+	results := make(chan Result, 4*conc)
+	global := make(chan struct{}, conc)
+
+	var workers sync.WaitGroup
+	lanes := map[providers.Provider]*lane{}
+	laneFor := func(p providers.Provider) *lane {
+		if l, ok := lanes[p]; ok {
+			return l
+		}
+		l := &lane{jobs: make(chan Job, queueSize)}
+		lanes[p] = l
+		for range perProvider {
+			workers.Go(func() {
+				for j := range l.jobs {
+					results <- e.process(ctx, j, l, global)
+				}
+			})
+		}
+		return l
+	}
+
+	go func() {
+		defer func() {
+			for _, l := range lanes {
+				close(l.jobs)
+			}
+			workers.Wait()
+			close(results)
+		}()
+		seq := 0
+		for j := range jobs {
+			seq++
+			j.seq = seq
+			if j.Reject != nil {
+				results <- rejected(j)
+				continue
+			}
+			if ctx.Err() != nil {
+				results <- skipped(j)
+				continue
+			}
+			select {
+			case laneFor(j.Provider).jobs <- j:
+			case <-ctx.Done():
+				results <- skipped(j)
+			}
+		}
+	}()
+
+	collect(results, sink)
+}
+
+// collect passes results to sink in batches of whatever is ready.
+func collect(results <-chan Result, sink Sink) {
+	const maxBatch = 512
+	batch := make([]Result, 0, maxBatch)
+	for r := range results {
+		batch = append(batch[:0], r)
+	drain:
+		for len(batch) < maxBatch {
+			select {
+			case more, ok := <-results:
+				if !ok {
+					break drain
+				}
+				batch = append(batch, more)
+			default:
+				break drain
+			}
+		}
+		sink(batch)
+	}
+}
+
+// lane is one provider's queue and Retry-After gate.
+type lane struct {
+	jobs chan Job
+	mu   sync.Mutex
+	// until is when the provider said it accepts requests again; every key
+	// bound for it waits for that moment instead of hammering it.
+	until time.Time
+}
+
+func (l *lane) pauseUntil(t time.Time) {
+	l.mu.Lock()
+	if t.After(l.until) {
+		l.until = t
+	}
+	l.mu.Unlock()
+}
+
+func (l *lane) pausedUntil() time.Time {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.until
+}
+
+func skipped(j Job) Result {
+	return Result{Provider: j.Provider.Info().Name, ID: j.ID, Line: j.Line, Seq: j.seq, Outcome: providers.Skipped,
+		ExitCode: exit.Interrupted, Message: "not sent: interrupted before this key's turn"}
+}
+
+func rejected(j Job) Result {
+	name := j.Reject.ProviderName
+	if j.Provider != nil {
+		name = j.Provider.Info().Name
+	}
+	return Result{Provider: name, ID: j.ID, Line: j.Line, Seq: j.seq, Outcome: j.Reject.State,
+		ExitCode: j.Reject.Code, Message: j.Reject.Message}
+}
+
+// attempt is what one exchange produced.
+type attempt struct {
+	status int
+	header http.Header
+	body   []byte
+	err    error
+}
+
+// process runs one job's attempt loop.
+func (e *Engine) process(ctx context.Context, j Job, l *lane, global chan struct{}) Result {
+	start := e.Clock.Now()
+	res := Result{Provider: j.Provider.Info().Name, ID: j.ID, Line: j.Line, Seq: j.seq}
+	finish := func(state providers.State, code exit.Code, msg string) Result {
+		res.Outcome, res.ExitCode = state, code
+		res.Message = e.Secrets.String(msg)
+		res.DurationMS = e.Clock.Now().Sub(start).Milliseconds()
+		return res
+	}
+
+	req, err := j.Provider.Request(j.Target, j.ID)
+	if err != nil {
+		return finish(providers.Failed, exit.Usage, err.Error()+"; nothing sent")
+	}
+	if e.DryRun {
+		res.Request = preview(req)
+		return finish(providers.DryRun, exit.OK, "would send "+res.Request.String())
+	}
+	if ctx.Err() != nil {
+		return skipped(j)
+	}
+
+	var (
+		waited  time.Duration // total waiting between attempts of this key
+		unknown bool          // an earlier attempt may have reached the provider
+	)
+	// wait sleeps d if the budget allows; ok is false when it does not.
+	wait := func(d time.Duration) (ok bool, err error) {
+		if waited+d > e.Policy.MaxWait {
+			return false, nil
+		}
+		waited += d
+		return true, e.Clock.Sleep(ctx, d)
+	}
+
+	for {
+		// A pause set by any key's 429/503 applies to this one too.
+		if until := l.pausedUntil(); until.After(e.Clock.Now()) {
+			d := e.Policy.AfterProvider(until.Sub(e.Clock.Now()))
+			ok, err := wait(d)
+			if err != nil {
+				return e.interrupted(finish, res.Attempts > 0)
+			}
+			if !ok {
+				res.RetryAfter = &until
+				return finish(providers.Failed, exit.RateLimited, fmt.Sprintf(
+					"%s is rate limiting; it accepts requests again at %s, beyond the remaining wait budget (--max-wait %s); nothing more sent, re-run after that time",
+					j.Provider.Info().Title, until.UTC().Format(time.RFC3339), e.Policy.MaxWait))
+			}
+		}
+
+		res.Attempts++
+		a := e.send(ctx, req, global)
+		if ctx.Err() != nil {
+			return e.interrupted(finish, true)
+		}
+		retriesLeft := res.Attempts <= e.Policy.Retries
+
+		if a.err != nil {
+			unknown = unknown || retry.MaybeSent(a.err)
+			msg := describeError(a.err, e.Timeout)
+			if retry.RetryableError(a.err) && retriesLeft {
+				ok, err := wait(e.Policy.Backoff(res.Attempts))
+				if err != nil {
+					return e.interrupted(finish, true)
+				}
+				if ok {
+					continue
+				}
+				msg += " (wait budget --max-wait exhausted)"
+			}
+			return finish(providers.Failed, exit.Network, attemptsNote(msg, res.Attempts))
+		}
+
+		res.HTTPStatus = a.status
+		out := j.Provider.Classify(a.status, a.header, a.body)
+		retryable, honour := retry.RetryableStatus(a.status)
+		if retryable {
+			now := e.Clock.Now()
+			asked, hasAsked := time.Duration(0), false
+			if honour {
+				asked, hasAsked = retry.ParseRetryAfter(a.header.Get("Retry-After"), now)
+			}
+			if hasAsked && asked > 0 {
+				l.pauseUntil(now.Add(asked))
+			}
+			if !honour {
+				// A 500/502/504 may come from a proxy after the provider acted.
+				unknown = true
+			}
+			if retriesLeft {
+				d := e.Policy.Backoff(res.Attempts)
+				if hasAsked {
+					d = e.Policy.AfterProvider(asked)
+				}
+				if waited+d <= e.Policy.MaxWait {
+					if hasAsked && asked > 0 {
+						continue // the lane's pause makes the wait at the top of the loop
+					}
+					if _, err := wait(d); err != nil {
+						return e.interrupted(finish, true)
+					}
+					continue
+				}
+				// Waiting would overrun the budget: give up now rather than
+				// burn attempts inside the provider's window.
+				if hasAsked {
+					at := now.Add(asked)
+					res.RetryAfter = &at
+					out.Message += fmt.Sprintf("; the provider asks to retry after %s (at %s), beyond the remaining wait budget (--max-wait %s); re-run after that time",
+						asked.Round(time.Second), at.UTC().Format(time.RFC3339), e.Policy.MaxWait)
+				}
+			} else if hasAsked {
+				at := now.Add(asked)
+				res.RetryAfter = &at
+			}
+			out.Message = attemptsNote(out.Message, res.Attempts)
+		}
+
+		switch {
+		case out.State == providers.NotFound && unknown:
+			out.Message += "; an earlier attempt got no clear answer and may have revoked the key"
+		case out.State == providers.AlreadyRevoked && unknown:
+			out.Message += "; an earlier attempt got no clear answer and probably revoked the key"
+		}
+		if out.State == providers.NotFound && e.IgnoreMissing {
+			out.Code = exit.OK
+		}
+		return finish(out.State, out.Code, out.Message)
+	}
+}
+
+func (e *Engine) interrupted(finish func(providers.State, exit.Code, string) Result, sent bool) Result {
+	msg := "interrupted before the request was sent"
+	if sent {
+		msg = "interrupted while a request was in flight or being retried: the key may or may not be revoked; re-run to confirm"
+	}
+	return finish(providers.Failed, exit.Interrupted, msg)
+}
+
+// send performs one exchange under the per-attempt timeout, holding a slot of
+// the global concurrency limit only while the request is in flight.
+func (e *Engine) send(ctx context.Context, req *providers.Request, global chan struct{}) attempt {
+	select {
+	case global <- struct{}{}:
+	case <-ctx.Done():
+		return attempt{err: ctx.Err()}
+	}
+	defer func() { <-global }()
+
+	actx, cancel := ctx, context.CancelFunc(func() {})
+	if e.Timeout > 0 {
+		actx, cancel = context.WithTimeout(ctx, e.Timeout)
+	}
+	defer cancel()
+
+	r := e.Client.R().SetContext(actx).SetDoNotParseResponse(true)
+	for k, vs := range req.Header {
+		r.Header[k] = vs
+	}
+	resp, err := r.Execute(req.Method, req.URL)
+	if err != nil {
+		if resp != nil && resp.RawResponse != nil {
+			resp.RawResponse.Body.Close()
+		}
+		return attempt{err: err}
+	}
+	raw := resp.RawResponse
+	defer raw.Body.Close()
+	// Read at most MaxBody: a hostile 64 MiB body costs neither memory nor
+	// time. A body cut short by a timeout or reset still leaves the status,
+	// which is what decides the outcome.
+	body, _ := io.ReadAll(io.LimitReader(raw.Body, providers.MaxBody))
+	if e.Debug != nil {
+		e.Debug.Printf("< body (%d bytes read): %s", len(body), providers.Clean(string(body)))
+	}
+	return attempt{status: raw.StatusCode, header: raw.Header, body: body}
+}
+
+// describeError turns a transport error into a message without the URL
+// (which resty and net/http repeat) and with a hint.
+func describeError(err error, timeout time.Duration) string {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return fmt.Sprintf("network: no answer within %s (--timeout); check connectivity or raise --timeout", timeout)
+	}
+	var uerr *url.Error
+	if errors.As(err, &uerr) {
+		err = uerr.Err
+	}
+	return fmt.Sprintf("network: %v; check connectivity and the base URL", err)
+}
+
+func attemptsNote(msg string, attempts int) string {
+	if attempts <= 1 {
+		return msg
+	}
+	return fmt.Sprintf("%s (after %d attempts)", msg, attempts)
+}
+
+// String is the request on one line: method, URL and headers, masked.
+func (p *Preview) String() string {
+	names := make([]string, 0, len(p.Headers))
+	for k := range p.Headers {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	var b strings.Builder
+	b.WriteString(p.Method + " " + p.URL)
+	for _, k := range names {
+		b.WriteString(" | " + k + ": " + p.Headers[k])
+	}
+	return b.String()
+}
+
+func preview(req *providers.Request) *Preview {
+	p := &Preview{Method: req.Method, URL: req.URL, Headers: map[string]string{}}
+	for k := range req.Header {
+		p.Headers[k] = redact.HeaderValue(k, req.Header.Get(k))
+	}
+	return p
+}

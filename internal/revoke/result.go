@@ -1,0 +1,63 @@
+// Package revoke is the engine: it runs every (provider, id) job through an
+// attempt loop with retries, Retry-After gates shared per provider, bounded
+// concurrency and cancellation, and reports exactly one Result per job. It
+// never knows a provider's name or reads a provider's JSON.
+package revoke
+
+import (
+	"time"
+
+	"github.com/keyctl/keyctl/internal/exit"
+	"github.com/keyctl/keyctl/providers"
+)
+
+// Result is what happened to one key. Its JSON form is the -o json line and
+// the audit record, a public contract.
+type Result struct {
+	Provider   string          `json:"provider"`
+	ID         string          `json:"id"`
+	Outcome    providers.State `json:"outcome"`
+	HTTPStatus int             `json:"http_status"`
+	ExitCode   exit.Code       `json:"exit_code"`
+	Attempts   int             `json:"attempts"`
+	Message    string          `json:"message"`
+	DurationMS int64           `json:"duration_ms"`
+	RetryAfter *time.Time      `json:"retry_after,omitempty"` // when the provider said to try again
+	Line       int             `json:"line,omitempty"`        // input line, for --from
+	Request    *Preview        `json:"request,omitempty"`     // the request a dry run would send
+
+	// Seq is the job's position in the input, for showing results in input
+	// order after they finished in any order.
+	Seq int `json:"-"`
+}
+
+// OK reports whether the key ended as the user wanted.
+func (r Result) OK() bool { return r.ExitCode == exit.OK }
+
+// Preview is a request shown by --dry-run, credentials masked.
+type Preview struct {
+	Method  string            `json:"method"`
+	URL     string            `json:"url"`
+	Headers map[string]string `json:"headers"`
+}
+
+// Job is one key to revoke.
+type Job struct {
+	Provider providers.Provider
+	Target   providers.Target
+	ID       string
+	Line     int
+	// Reject, when set, reports the job as failed without sending anything:
+	// a malformed input line, a duplicate, a key already revoked per --resume.
+	Reject *Rejection
+
+	seq int
+}
+
+// Rejection is a job's result decided before sending.
+type Rejection struct {
+	ProviderName string // for jobs whose provider could not be resolved
+	State        providers.State
+	Code         exit.Code
+	Message      string
+}

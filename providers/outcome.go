@@ -1,0 +1,123 @@
+package providers
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/keyctl/keyctl/internal/exit"
+)
+
+// State is what happened to a key.
+type State string
+
+// The states a result can end in.
+const (
+	Revoked        State = "revoked"
+	AlreadyRevoked State = "already_revoked"
+	NotFound       State = "not_found"
+	Failed         State = "failed"
+	DryRun         State = "dry_run"
+	Skipped        State = "skipped"
+)
+
+// Outcome is an adapter's reading of one response.
+type Outcome struct {
+	State   State
+	Code    exit.Code
+	Message string
+}
+
+// FromStatus is the generic reading of a status code. Adapters start from it
+// and add what their provider's document tells them; message is the
+// provider's own explanation decoded from the body ("" when there is none).
+func FromStatus(status int, header http.Header, message string) Outcome {
+	o := Outcome{State: Failed, Message: message}
+	switch {
+	case status >= 200 && status < 300:
+		o.State, o.Code = Revoked, exit.OK
+	case status >= 300 && status < 400:
+		o.Code = exit.Unexpected
+		loc := header.Get("Location")
+		if loc == "" {
+			loc = "(no Location header)"
+		}
+		// Redirects are never followed: a credential must reach no other host.
+		o.Message = fmt.Sprintf("unexpected redirect to %s, not followed; check the base URL", loc)
+		return o
+	case status == http.StatusUnauthorized:
+		o.Code = exit.Auth
+	case status == http.StatusForbidden:
+		o.Code = exit.Permission
+	case status == http.StatusNotFound:
+		o.State, o.Code = NotFound, exit.NotFound
+	case status == http.StatusBadRequest || status == http.StatusConflict:
+		o.Code = exit.Conflict
+	case status == http.StatusTooManyRequests:
+		o.Code = exit.RateLimited
+	case status >= 400 && status < 500:
+		o.Code = exit.Invalid
+	case status >= 500 && status < 600:
+		o.Code = exit.Server
+	default:
+		o.Code = exit.Unexpected
+	}
+	if o.Message == "" {
+		o.Message = StatusText(status)
+	}
+	return o
+}
+
+// StatusText is "404 Not Found", or "599" for a code Go does not name.
+func StatusText(status int) string {
+	if t := http.StatusText(status); t != "" {
+		return fmt.Sprintf("%d %s", status, t)
+	}
+	return fmt.Sprintf("%d", status)
+}
+
+// WithHint appends advice to a message.
+func WithHint(message, hint string) string {
+	if message == "" {
+		return hint
+	}
+	return message + ": " + hint
+}
+
+// maxMessage bounds a message taken from a body so a hostile server cannot
+// flood the screen or the audit log.
+const maxMessage = 300
+
+// Clean makes provider text safe to print: one line, printable, bounded.
+func Clean(s string) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	var b strings.Builder
+	space := false
+	for _, r := range s {
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == '\u2028' || r == '\u2029' {
+			r = ' '
+		}
+		if r == ' ' {
+			if space {
+				continue
+			}
+			space = true
+		} else {
+			space = false
+		}
+		b.WriteRune(r)
+		if b.Len() > maxMessage {
+			break
+		}
+	}
+	out := strings.TrimSpace(b.String())
+	if len(out) > maxMessage {
+		cut := maxMessage
+		for cut > 0 && !utf8.RuneStart(out[cut]) {
+			cut--
+		}
+		out = out[:cut] + "…"
+	}
+	return out
+}

@@ -1,0 +1,150 @@
+// Package providers defines what a provider adapter is and keeps the registry
+// of adapters. An adapter is pure: it builds the request for one key and
+// classifies the response; it never does I/O and never prints.
+//
+// To add a provider: create providers/<name>/<name>.go implementing Provider,
+// call providers.Register from its init, and add a blank import of the
+// package to providers/all/all.go.
+package providers
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/keyctl/keyctl/internal/build"
+)
+
+// Provider is one provider's revocation API.
+type Provider interface {
+	// Info describes the provider for `keyctl providers` and error messages.
+	Info() Info
+	// Request builds the revocation request for id. It validates the id and
+	// returns an *IDError for one the provider cannot accept.
+	Request(t Target, id string) (*Request, error)
+	// Classify turns the provider's answer into an Outcome. body is at most
+	// MaxBody bytes and may be empty, truncated or not JSON at all.
+	Classify(status int, header http.Header, body []byte) Outcome
+}
+
+// CredentialChecker is implemented by adapters that can tell a credential of
+// the wrong kind from its shape. The warning must not contain the credential.
+type CredentialChecker interface {
+	CheckCredential(token string) (warning string)
+}
+
+// Info describes a provider.
+type Info struct {
+	Name           string // lower-case brand: CLI argument, env and config name
+	Title          string // brand as the provider writes it
+	DefaultBaseURL string // server URL from the provider's API document
+	Endpoint       string // method and path template, e.g. "DELETE /secret_keys/{id}"
+	Auth           string // how the credential is sent, e.g. "Authorization: Bearer <token>"
+	Credential     string // what credential is needed, in the user's words
+	IDPattern      string // documented id pattern, if any
+}
+
+// Target is where and with what credential a request is sent.
+type Target struct {
+	BaseURL     *url.URL
+	Token       string
+	SkipIDCheck bool // skip a provider's documented id pattern check
+}
+
+// Request is the exact request an adapter wants on the wire.
+type Request struct {
+	Method string
+	URL    string
+	Header http.Header
+}
+
+// MaxBody is the most of a response body keyctl reads; a larger body is cut.
+const MaxBody = 1 << 20
+
+var (
+	mu       sync.RWMutex
+	registry = map[string]Provider{}
+)
+
+// Register adds an adapter. It panics on a duplicate name: that is a
+// programming error caught by the first test run.
+func Register(p Provider) {
+	mu.Lock()
+	defer mu.Unlock()
+	name := p.Info().Name
+	if _, dup := registry[name]; dup {
+		panic("providers: duplicate provider " + name)
+	}
+	registry[name] = p
+}
+
+// Lookup finds an adapter by name (case-insensitive).
+func Lookup(name string) (Provider, error) {
+	mu.RLock()
+	p, ok := registry[strings.ToLower(strings.TrimSpace(name))]
+	mu.RUnlock()
+	if !ok {
+		return nil, &UnknownProviderError{Name: name, Known: Names()}
+	}
+	return p, nil
+}
+
+// All returns every adapter sorted by name.
+func All() []Provider {
+	mu.RLock()
+	defer mu.RUnlock()
+	out := make([]Provider, 0, len(registry))
+	for _, p := range registry {
+		out = append(out, p)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Info().Name < out[j].Info().Name })
+	return out
+}
+
+// Names returns the registered provider names, sorted.
+func Names() []string {
+	all := All()
+	names := make([]string, len(all))
+	for i, p := range all {
+		names[i] = p.Info().Name
+	}
+	return names
+}
+
+// UnknownProviderError is returned by Lookup.
+type UnknownProviderError struct {
+	Name  string
+	Known []string
+}
+
+func (e *UnknownProviderError) Error() string {
+	return fmt.Sprintf("unknown provider %q (known providers: %s)", e.Name, strings.Join(e.Known, ", "))
+}
+
+// NewRequest builds a request with the headers every provider gets. The id is
+// validated and escaped as exactly one path segment appended to the base
+// URL's path and the provider's path prefix.
+func NewRequest(t Target, pathPrefix, id string) (*Request, error) {
+	if err := ValidateID(id); err != nil {
+		return nil, err
+	}
+	if t.BaseURL == nil {
+		return nil, fmt.Errorf("no base URL")
+	}
+	u := *t.BaseURL
+	base := strings.TrimRight(u.EscapedPath(), "/")
+	u.RawQuery, u.Fragment, u.RawFragment = "", "", ""
+	escaped := base + pathPrefix + url.PathEscape(id)
+	unescaped, err := url.PathUnescape(escaped)
+	if err != nil {
+		return nil, fmt.Errorf("base URL path: %w", err)
+	}
+	u.Path, u.RawPath = unescaped, escaped
+	h := http.Header{}
+	h.Set("User-Agent", build.UserAgent())
+	h.Set("Accept", "application/json")
+	return &Request{Method: http.MethodDelete, URL: u.String(), Header: h}, nil
+}

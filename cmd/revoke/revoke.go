@@ -67,7 +67,7 @@ The credential comes from KEYCTL_<PROVIDER>_TOKEN or providers.<provider>.token
 in the config file, never from the command line.`,
 		Example: `  keyctl revoke lava sk_123
   keyctl revoke langwatch key_1 key_2 -o json | jq -r 'select(.exit_code != 0) | .id'
-  keyctl revoke altostrat api_key_2m3h5n7k9j8g7f6e5d4c3b2a1 --dry-run`,
+  keyctl revoke altostrat api_key_2m3h5n7k9j8g7f6e5d4c3b2a1b2 --dry-run`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
 				return cmdutil.FlagErrorf("missing provider; known providers: %s", strings.Join(providers.Names(), ", "))

@@ -18,11 +18,11 @@ var _ providers.Provider = Adapter{}
 func init() { providers.Register(Adapter{}) }
 
 // idPattern is the documented pattern of an API key id. The document's own
-// example (api_key_2m3h5n7k9j8g7f6e5d4c3b2a) has 26 characters after the
+// example (api_key_2m3h5n7k9j8g7f6e5d4c3b2a) has 24 characters after the
 // prefix and does not match it; --skip-id-check exists for such ids.
 var idPattern = regexp.MustCompile(`^api_key_[0-9A-Za-z]{27}$`)
 
-const idExample = "api_key_2m3h5n7k9j8g7f6e5d4c3b2a1"
+const idExample = "api_key_2m3h5n7k9j8g7f6e5d4c3b2a1b2"
 
 // Info describes Altostrat.
 func (Adapter) Info() providers.Info {

@@ -68,7 +68,7 @@ func GenericMessage(body []byte) string {
 // Describe finishes an outcome's message: the provider's message if it gave
 // one, otherwise the status line plus a note on the body.
 func Describe(status int, header http.Header, body []byte, message string) string {
-	if message != "" {
+	if message != "" || status < 300 {
 		return message
 	}
 	msg := StatusText(status)

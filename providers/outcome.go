@@ -37,6 +37,9 @@ func FromStatus(status int, header http.Header, message string) Outcome {
 	switch {
 	case status >= 200 && status < 300:
 		o.State, o.Code = Revoked, exit.OK
+		if o.Message == "" {
+			o.Message = "revoked (" + StatusText(status) + ")"
+		}
 	case status >= 300 && status < 400:
 		o.Code = exit.Unexpected
 		loc := header.Get("Location")

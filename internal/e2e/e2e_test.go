@@ -1,0 +1,165 @@
+// Package e2e runs the built keyctl binary against local servers: the real
+// process, flags, environment, signals and exit codes.
+package e2e
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/keyctl/keyctl/internal/testutil"
+)
+
+var binary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "keyctl-e2e")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	binary = filepath.Join(dir, "keyctl")
+	build := exec.Command("go", "build", "-o", binary, "github.com/keyctl/keyctl")
+	build.Stderr = os.Stderr
+	if err := build.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "building keyctl:", err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+const secret = "e2e-SECRET-credential-7781"
+
+type runResult struct {
+	code           int
+	stdout, stderr string
+}
+
+// keyctl runs the binary with a clean environment plus env.
+func keyctl(t *testing.T, env []string, args ...string) runResult {
+	t.Helper()
+	home := t.TempDir()
+	cmd := exec.Command(binary, args...)
+	cmd.Env = append([]string{"HOME=" + home, "XDG_CONFIG_HOME=" + home + "/config", "XDG_STATE_HOME=" + home + "/state", "PATH=" + os.Getenv("PATH")}, env...)
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	err := cmd.Run()
+	code := 0
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	r := runResult{code, out.String(), errOut.String()}
+	if strings.Contains(r.stdout+r.stderr, secret) {
+		t.Fatalf("the credential appears in the output:\n%s\n%s", r.stdout, r.stderr)
+	}
+	return r
+}
+
+func TestBinaryRevokesWithEachProvider(t *testing.T) {
+	cases := []struct {
+		provider, id, path, header, value string
+		status                            int
+	}{
+		{"lava", "sk/1", "/secret_keys/sk%2F1", "Authorization", "Bearer " + secret, 200},
+		{"langwatch", "lw 1", "/api/api-keys/lw%201", "Authorization", "Bearer " + secret, 200},
+		{"liveavatar", "s#1", "/v1/secrets/s%231", "X-Api-Key", secret, 200},
+		{"altostrat", "api_key_0123456789abcdefghijABCDEFG", "/api/keys/api_key_0123456789abcdefghijABCDEFG", "Authorization", "Bearer " + secret, 204},
+	}
+	for _, c := range cases {
+		t.Run(c.provider, func(t *testing.T) {
+			srv := testutil.NewServer(t, func(w http.ResponseWriter, r *http.Request, n int) { testutil.Respond(w, c.status, "") })
+			env := []string{"KEYCTL_" + strings.ToUpper(c.provider) + "_TOKEN=" + secret}
+			r := keyctl(t, env, "revoke", c.provider, c.id, "--base-url", srv.URL, "--debug")
+			if r.code != 0 {
+				t.Fatalf("exit %d: %s", r.code, r.stderr)
+			}
+			reqs := srv.Requests()
+			if len(reqs) != 1 || reqs[0].Method != "DELETE" || reqs[0].RequestURI != c.path || reqs[0].Header.Get(c.header) != c.value {
+				t.Fatalf("requests %+v", reqs)
+			}
+			var res map[string]any
+			if err := json.Unmarshal([]byte(r.stdout), &res); err != nil {
+				t.Fatalf("stdout is not one JSON line: %q", r.stdout)
+			}
+			if res["outcome"] != "revoked" || res["exit_code"] != float64(0) || res["id"] != c.id {
+				t.Fatalf("result %v", res)
+			}
+			if !strings.Contains(r.stderr, "[REDACTED]") {
+				t.Fatalf("debug trace does not show the masked credential: %s", r.stderr)
+			}
+		})
+	}
+}
+
+func TestBinaryExitCodes(t *testing.T) {
+	cases := []struct {
+		status int
+		want   int
+	}{{401, 4}, {403, 5}, {404, 6}, {400, 7}, {422, 8}, {302, 1}}
+	for _, c := range cases {
+		srv := testutil.NewServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
+			testutil.Respond(w, c.status, `{"message":"nope `+r.Header.Get("Authorization")+`"}`, "Location", "https://elsewhere.example/")
+		})
+		r := keyctl(t, []string{"KEYCTL_LANGWATCH_TOKEN=" + secret}, "revoke", "langwatch", "k", "--base-url", srv.URL)
+		if r.code != c.want {
+			t.Errorf("status %d: exit %d, want %d (%s)", c.status, r.code, c.want, r.stdout)
+		}
+	}
+	if r := keyctl(t, nil, "revoke", "langwatch", "k"); r.code != 3 {
+		t.Errorf("missing credential: exit %d", r.code)
+	}
+	if r := keyctl(t, nil, "revoke", "nope", "k"); r.code != 2 {
+		t.Errorf("unknown provider: exit %d", r.code)
+	}
+	// Nothing listens on this port: a network error after retries.
+	r := keyctl(t, []string{"KEYCTL_LAVA_TOKEN=" + secret}, "revoke", "lava", "k", "--base-url", "http://127.0.0.1:1", "--retries", "1")
+	if r.code != 11 {
+		t.Errorf("connection refused: exit %d: %s", r.code, r.stdout)
+	}
+}
+
+func TestBinaryInterruptExits130WithAResultPerKey(t *testing.T) {
+	srv := testutil.NewServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		testutil.Respond(w, 429, "", "Retry-After", "30")
+	})
+	home := t.TempDir()
+	cmd := exec.Command(binary, "revoke", "lava", "a", "b", "c", "--base-url", srv.URL, "--concurrency", "1", "--per-provider", "1")
+	cmd.Env = []string{"HOME=" + home, "XDG_CONFIG_HOME=" + home, "KEYCTL_LAVA_TOKEN=" + secret}
+	var out bytes.Buffer
+	cmd.Stdout = &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for len(srv.Requests()) == 0 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	start := time.Now()
+	_ = cmd.Process.Signal(syscall.SIGINT)
+	err := cmd.Wait()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 130 {
+		t.Fatalf("exit %v, want 130", err)
+	}
+	if time.Since(start) > 2*time.Second {
+		t.Fatalf("took %s to stop after SIGINT", time.Since(start))
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if len(lines) != 3 {
+		t.Fatalf("want a result for each of 3 keys, got:\n%s", out.String())
+	}
+}

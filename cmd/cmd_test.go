@@ -255,10 +255,18 @@ func TestDryRunSendsNothingAndMasksCredentials(t *testing.T) {
 		t.Fatalf("exit %d, %d requests", code, len(srv.Requests()))
 	}
 	rs := results(t, stdout)
-	if len(rs) != 2 || rs[0].Outcome != "dry_run" || rs[0].Request == nil {
+	if len(rs) != 2 {
 		t.Fatalf("results %+v", rs)
 	}
-	p := rs[0].Request
+	var p *revoke.Preview
+	for _, r := range rs {
+		if r.Outcome != "dry_run" || r.Request == nil {
+			t.Fatalf("result %+v", r)
+		}
+		if r.ID == "s/1" {
+			p = r.Request
+		}
+	}
 	if p.Method != "DELETE" || p.URL != srv.URL+"/v1/secrets/s%2F1" || p.Headers["X-Api-Key"] != "[REDACTED]" {
 		t.Errorf("preview %+v", p)
 	}

@@ -9,6 +9,7 @@ import (
 
 	providerscmd "github.com/keyctl/keyctl/cmd/providers"
 	revokecmd "github.com/keyctl/keyctl/cmd/revoke"
+	sandboxcmd "github.com/keyctl/keyctl/cmd/sandbox"
 	"github.com/keyctl/keyctl/internal/build"
 	"github.com/keyctl/keyctl/internal/cmdutil"
 	"github.com/keyctl/keyctl/internal/exit"
@@ -41,6 +42,7 @@ See 'keyctl help exit-codes' for what each exit code means.`,
 
 	root.AddCommand(revokecmd.NewCmdRevoke(f, nil))
 	root.AddCommand(providerscmd.NewCmdProviders(f))
+	root.AddCommand(sandboxcmd.NewCmdSandbox(f))
 	root.AddCommand(newCmdVersion(f))
 	root.AddCommand(&cobra.Command{
 		Use:   "exit-codes",

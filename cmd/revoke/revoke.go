@@ -23,6 +23,7 @@ import (
 	"github.com/keyctl/keyctl/internal/redact"
 	"github.com/keyctl/keyctl/internal/retry"
 	engine "github.com/keyctl/keyctl/internal/revoke"
+	"github.com/keyctl/keyctl/internal/sandbox"
 	"github.com/keyctl/keyctl/providers"
 )
 
@@ -51,6 +52,7 @@ type RevokeOptions struct {
 	IgnoreMissing bool
 	DryRun        bool
 	SkipIDCheck   bool
+	Sandbox       bool
 }
 
 // NewCmdRevoke builds the command. runF replaces revokeRun in tests of flag
@@ -110,6 +112,7 @@ in the config file, never from the command line.`,
 	fl.BoolVar(&opts.IgnoreMissing, "ignore-missing", false, "count keys not found (404) as success")
 	fl.BoolVar(&opts.DryRun, "dry-run", false, "print the requests that would be sent and send nothing")
 	fl.BoolVar(&opts.SkipIDCheck, "skip-id-check", false, "send ids that do not match the provider's documented pattern")
+	fl.BoolVar(&opts.Sandbox, "sandbox", false, "revoke against a built-in emulator of every provider: no credentials, no network")
 	_ = cmd.RegisterFlagCompletionFunc("output", cobra.FixedCompletions(output.Formats, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
@@ -216,6 +219,13 @@ func target(cfg *config.Config, st settings, p providers.Provider, skipIDCheck b
 	return providers.Target{BaseURL: u, Token: tok.Value, SkipIDCheck: skipIDCheck}, nil
 }
 
+// sandboxTarget routes a provider to the in-process emulator.
+func sandboxTarget(root string, p providers.Provider, skipIDCheck bool) providers.Target {
+	name := p.Info().Name
+	u, _ := url.Parse(sandbox.BaseURLs(root)[name])
+	return providers.Target{BaseURL: u, Token: sandbox.Token(name), SkipIDCheck: skipIDCheck}
+}
+
 func revokeRun(ctx context.Context, opts *RevokeOptions) error {
 	p, err := providers.Lookup(opts.Provider)
 	if err != nil {
@@ -237,8 +247,18 @@ func revokeRun(ctx context.Context, opts *RevokeOptions) error {
 	if err != nil {
 		return err
 	}
-	tgt, err := target(cfg, st, p, opts.SkipIDCheck)
-	if err != nil {
+	var tgt providers.Target
+	if opts.Sandbox {
+		if st.baseURL.Source == config.SourceFlag {
+			return cmdutil.FlagErrorf("--sandbox and --base-url cannot be used together")
+		}
+		srv, err := sandbox.Start(sandbox.New(sandbox.Options{}), "127.0.0.1:0", false)
+		if err != nil {
+			return err
+		}
+		defer srv.Close()
+		tgt = sandboxTarget(srv.URL, p, opts.SkipIDCheck)
+	} else if tgt, err = target(cfg, st, p, opts.SkipIDCheck); err != nil {
 		return err
 	}
 	if cc, ok := p.(providers.CredentialChecker); ok {

@@ -1,0 +1,181 @@
+// Package sandbox is the `keyctl sandbox` command: a loopback emulator of
+// every provider to try keyctl and rehearse runbooks without credentials.
+package sandbox
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/keyctl/keyctl/config"
+	"github.com/keyctl/keyctl/internal/cmdutil"
+	"github.com/keyctl/keyctl/internal/sandbox"
+)
+
+const defaultAddr = "127.0.0.1:8787"
+
+// NewCmdSandbox builds `keyctl sandbox` and its subcommands.
+func NewCmdSandbox(f *cmdutil.Factory) *cobra.Command {
+	var (
+		addr        string
+		opts        sandbox.Options
+		allowRemote bool
+	)
+	cmd := &cobra.Command{
+		Use:   "sandbox",
+		Short: "Run a local emulator of every provider's revocation API",
+		Long: `Run a loopback HTTP server that emulates the revocation API of every
+provider as its document describes it: paths, auth schemes, status codes,
+error bodies and state (revoking twice, Lava's last key and 15-second
+cooldown, LangWatch's 403 and 409, LiveAvatar's 400 and 422, Altostrat's id
+pattern).
+
+It prints the KEYCTL_* settings that point keyctl at it, in a form a shell can
+source, then serves until interrupted. The credentials it prints are fixed
+sandbox values that open nothing else.
+
+For a single command, 'keyctl revoke --sandbox …' starts the emulator inside
+the process instead.`,
+		Example: `  keyctl sandbox > sandbox.env &
+  sleep 1; . ./sandbox.env
+  keyctl revoke lava sk_demo_1
+  keyctl sandbox create lava      # a fresh key: revoking it meets the 15 s cooldown
+  keyctl sandbox keys`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if opts.ErrorRate < 0 || opts.ErrorRate > 1 {
+				return cmdutil.FlagErrorf("--error-rate must be between 0 and 1")
+			}
+			sb := sandbox.New(opts)
+			srv, err := sandbox.Start(sb, addr, allowRemote)
+			if err != nil {
+				return cmdutil.FlagErrorf("%v", err)
+			}
+			defer srv.Close()
+			writeEnv(f.IO.Out, srv.URL)
+			fmt.Fprintln(f.IO.Out, "# seeded keys (keyctl sandbox keys lists them with their state):")
+			for _, k := range sb.Keys() {
+				note := ""
+				if k.Note != "" {
+					note = "  (" + k.Note + ")"
+				}
+				fmt.Fprintf(f.IO.Out, "#   %-10s %s%s\n", k.Provider, k.ID, note)
+			}
+			fmt.Fprintf(f.IO.ErrOut, "keyctl sandbox listening on %s; Ctrl-C to stop\n", srv.URL)
+			<-cmd.Context().Done()
+			return nil
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&addr, "addr", defaultAddr, "listen address")
+	fl.BoolVar(&allowRemote, "allow-remote", false, "allow a non-loopback listen address")
+	fl.DurationVar(&opts.Latency, "latency", 0, "delay added to every answer")
+	fl.IntVar(&opts.RateLimit, "rate-limit", 0, "requests per second each provider accepts before answering 429 (0: no limit)")
+	fl.Float64Var(&opts.ErrorRate, "error-rate", 0, "fraction of requests answered 500 or 503")
+	fl.BoolVar(&opts.AnyID, "any-id", false, "treat every unknown id as an existing key")
+
+	cmd.AddCommand(newCmdEnv(f), newCmdKeys(f), newCmdCreate(f))
+	return cmd
+}
+
+// writeEnv prints the settings that route every provider to the sandbox.
+func writeEnv(w io.Writer, root string) {
+	urls := sandbox.BaseURLs(root)
+	names := make([]string, 0, len(urls))
+	for p := range urls {
+		names = append(names, p)
+	}
+	sort.Strings(names)
+	fmt.Fprintf(w, "# keyctl sandbox at %s\n", root)
+	for _, p := range names {
+		fmt.Fprintf(w, "export %s=%s\n", config.EnvName(config.ProviderKey(p, "base_url")), urls[p])
+		fmt.Fprintf(w, "export %s=%s\n", config.EnvName(config.ProviderKey(p, "token")), sandbox.Token(p))
+	}
+}
+
+func addrFlag(cmd *cobra.Command, addr *string) {
+	cmd.Flags().StringVar(addr, "addr", defaultAddr, "address of the running sandbox")
+}
+
+func newCmdEnv(f *cmdutil.Factory) *cobra.Command {
+	var addr string
+	cmd := &cobra.Command{
+		Use:   "env",
+		Short: "Print the KEYCTL_* settings for a sandbox at --addr",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			writeEnv(f.IO.Out, "http://"+addr)
+			return nil
+		},
+	}
+	addrFlag(cmd, &addr)
+	return cmd
+}
+
+func newCmdKeys(f *cmdutil.Factory) *cobra.Command {
+	var addr string
+	cmd := &cobra.Command{
+		Use:   "keys",
+		Short: "List the keys of a running sandbox with their state (JSON Lines)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			var keys []sandbox.Key
+			if err := admin(http.MethodGet, "http://"+addr+"/_sandbox/keys", &keys); err != nil {
+				return err
+			}
+			enc := json.NewEncoder(f.IO.Out)
+			for _, k := range keys {
+				if err := enc.Encode(k); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+	}
+	addrFlag(cmd, &addr)
+	return cmd
+}
+
+func newCmdCreate(f *cmdutil.Factory) *cobra.Command {
+	var addr string
+	cmd := &cobra.Command{
+		Use:       "create <provider>",
+		Short:     "Create a key in a running sandbox and print its id",
+		Args:      cobra.ExactArgs(1),
+		ValidArgs: sandbox.Providers,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			var k sandbox.Key
+			if err := admin(http.MethodPost, "http://"+addr+"/_sandbox/"+args[0]+"/keys", &k); err != nil {
+				return err
+			}
+			fmt.Fprintln(f.IO.Out, k.ID)
+			return nil
+		},
+	}
+	addrFlag(cmd, &addr)
+	return cmd
+}
+
+func admin(method, url string, into any) error {
+	req, err := http.NewRequest(method, url, nil)
+	if err != nil {
+		return err
+	}
+	client := &http.Client{Timeout: 5 * time.Second}
+	resp, err := client.Do(req)
+	if err != nil {
+		return fmt.Errorf("no sandbox answering at %s: %v (start one with 'keyctl sandbox')", strings.TrimSuffix(url, "/_sandbox/keys"), err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode >= 300 {
+		body, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
+		return fmt.Errorf("sandbox: %s: %s", resp.Status, strings.TrimSpace(string(body)))
+	}
+	return json.NewDecoder(resp.Body).Decode(into)
+}

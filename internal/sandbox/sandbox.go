@@ -1,0 +1,322 @@
+// Package sandbox is a loopback emulator of every provider's revocation API,
+// written from the providers' documents independently of the adapters: the
+// same paths, auth schemes, status codes and body shapes, with state. It
+// lets a newcomer see keyctl work without a credential, lets runbooks be
+// rehearsed, and is what the end-to-end tests and benchmarks run against.
+package sandbox
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Options tune the emulator.
+type Options struct {
+	// Latency is added to every provider answer.
+	Latency time.Duration
+	// RateLimit is the requests per second each provider accepts; beyond it
+	// the provider answers 429 with Retry-After. 0 means no limit.
+	RateLimit int
+	// ErrorRate is the fraction (0..1) of requests answered 500 or 503.
+	ErrorRate float64
+	// AnyID treats every unknown id as an existing active key (benchmarks,
+	// rehearsals with real-looking ids).
+	AnyID bool
+	// Now is the clock (tests); nil is time.Now.
+	Now func() time.Time
+}
+
+// Key is one emulated key.
+type Key struct {
+	Provider  string    `json:"provider"`
+	ID        string    `json:"id"`
+	State     string    `json:"state"` // active or revoked
+	CreatedAt time.Time `json:"created_at"`
+	Note      string    `json:"note,omitempty"`
+
+	otherOwner bool // LangWatch: owned by another user → 403
+}
+
+// Key states.
+const (
+	Active  = "active"
+	Revoked = "revoked"
+)
+
+// Sandbox is the emulator's state.
+type Sandbox struct {
+	opts Options
+	mu   sync.Mutex
+	keys map[string]map[string]*Key // provider → id → key
+	// limiter per provider: requests counted in the current one-second window.
+	window map[string]*window
+	seq    int
+}
+
+type window struct {
+	start time.Time
+	count int
+}
+
+// Provider names, base paths and credentials of the emulator.
+var (
+	Providers = []string{"altostrat", "langwatch", "lava", "liveavatar"}
+	basePaths = map[string]string{
+		"lava":       "/lava/v1",
+		"langwatch":  "/langwatch",
+		"liveavatar": "/liveavatar",
+		"altostrat":  "/altostrat",
+	}
+	tokens = map[string]string{
+		"lava":       "sandbox-lava-secret-key",
+		"langwatch":  "sk-lw-sandbox_adminsecret",
+		"liveavatar": "sandbox-liveavatar-api-key",
+		"altostrat":  "sandbox.altostrat.jwt",
+	}
+	// NoSpaceToken is a LiveAvatar key whose user has no associated space:
+	// every delete with it gets the documented 400.
+	NoSpaceToken = "sandbox-liveavatar-nospace-key"
+)
+
+// Token is the credential the emulator accepts for provider. These are
+// public, fixed values: they open nothing but the sandbox.
+func Token(provider string) string { return tokens[provider] }
+
+// New returns an emulator with seeded keys.
+func New(opts Options) *Sandbox {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	s := &Sandbox{opts: opts, keys: map[string]map[string]*Key{}, window: map[string]*window{}}
+	for _, p := range Providers {
+		s.keys[p] = map[string]*Key{}
+	}
+	s.seed()
+	return s
+}
+
+func (s *Sandbox) seed() {
+	long := s.opts.Now().Add(-24 * time.Hour)
+	add := func(p, id, note string) *Key {
+		k := &Key{Provider: p, ID: id, State: Active, CreatedAt: long, Note: note}
+		s.keys[p][id] = k
+		return k
+	}
+	for i := 1; i <= 3; i++ {
+		add("lava", fmt.Sprintf("sk_demo_%d", i), "")
+		add("langwatch", fmt.Sprintf("lw_demo_%d", i), "")
+		add("liveavatar", fmt.Sprintf("sec_demo_%d", i), "")
+		add("altostrat", altostratID(i), "")
+	}
+	add("langwatch", "lw_revoked", "already revoked: 409").State = Revoked
+	add("langwatch", "lw_other_user", "owned by another user: 403").otherOwner = true
+	fresh := add("lava", "sk_demo_fresh", "created at sandbox start: 429 for 15 s")
+	fresh.CreatedAt = s.opts.Now()
+}
+
+// altostratID builds the n-th id matching ^api_key_[0-9A-Za-z]{27}$.
+func altostratID(n int) string {
+	return fmt.Sprintf("api_key_demo%023d", n)
+}
+
+// BaseURLs maps each provider to its base URL under root.
+func BaseURLs(root string) map[string]string {
+	out := map[string]string{}
+	for p, path := range basePaths {
+		out[p] = strings.TrimRight(root, "/") + path
+	}
+	return out
+}
+
+// Keys lists every key, sorted.
+func (s *Sandbox) Keys() []Key {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []Key
+	for _, byID := range s.keys {
+		for _, k := range byID {
+			out = append(out, *k)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Provider != out[j].Provider {
+			return out[i].Provider < out[j].Provider
+		}
+		return out[i].ID < out[j].ID
+	})
+	return out
+}
+
+// Create adds an active key created now (a Lava key is then in its 15 s
+// cooldown).
+func (s *Sandbox) Create(provider string) (Key, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	byID, ok := s.keys[provider]
+	if !ok {
+		return Key{}, fmt.Errorf("unknown provider %q", provider)
+	}
+	s.seq++
+	id := fmt.Sprintf("%s_new_%d", map[string]string{"lava": "sk", "langwatch": "lw", "liveavatar": "sec"}[provider], s.seq)
+	if provider == "altostrat" {
+		id = fmt.Sprintf("api_key_new%024d", s.seq)
+	}
+	k := &Key{Provider: provider, ID: id, State: Active, CreatedAt: s.opts.Now()}
+	byID[id] = k
+	return *k, nil
+}
+
+// lookup finds a key, creating it in AnyID mode. Call with s.mu held.
+func (s *Sandbox) lookup(provider, id string) *Key {
+	k, ok := s.keys[provider][id]
+	if !ok && s.opts.AnyID {
+		k = &Key{Provider: provider, ID: id, State: Active, CreatedAt: s.opts.Now().Add(-time.Hour)}
+		s.keys[provider][id] = k
+	}
+	return k
+}
+
+// Handler serves every provider under its base path, plus the /_sandbox
+// admin endpoints.
+func (s *Sandbox) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("DELETE /lava/v1/secret_keys/{id}", s.provider("lava", s.lava))
+	mux.Handle("DELETE /langwatch/api/api-keys/{id}", s.provider("langwatch", s.langwatch))
+	mux.Handle("DELETE /liveavatar/v1/secrets/{secret_id}", s.provider("liveavatar", s.liveavatar))
+	mux.Handle("DELETE /altostrat/api/keys/{id}", s.provider("altostrat", s.altostrat))
+	mux.HandleFunc("GET /_sandbox/keys", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, s.Keys())
+	})
+	mux.HandleFunc("POST /_sandbox/{provider}/keys", func(w http.ResponseWriter, r *http.Request) {
+		k, err := s.Create(r.PathValue("provider"))
+		if err != nil {
+			writeJSON(w, http.StatusNotFound, map[string]string{"error": err.Error()})
+			return
+		}
+		writeJSON(w, http.StatusCreated, k)
+	})
+	return mux
+}
+
+// provider wraps a provider handler with the fault knobs.
+func (s *Sandbox) provider(name string, h http.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.opts.Latency > 0 {
+			t := time.NewTimer(s.opts.Latency)
+			select {
+			case <-t.C:
+			case <-r.Context().Done():
+				t.Stop()
+				return
+			}
+		}
+		if retryAfter, limited := s.limited(name); limited {
+			w.Header().Set("Retry-After", fmt.Sprint(retryAfter))
+			rateLimited(name, w)
+			return
+		}
+		if s.opts.ErrorRate > 0 && rand.Float64() < s.opts.ErrorRate {
+			if rand.IntN(2) == 0 {
+				w.Header().Set("Retry-After", "1")
+				w.WriteHeader(http.StatusServiceUnavailable)
+			} else {
+				w.WriteHeader(http.StatusInternalServerError)
+			}
+			return
+		}
+		h(w, r)
+	})
+}
+
+// limited applies the per-provider rate limit: a fixed one-second window.
+func (s *Sandbox) limited(provider string) (retryAfter int, limited bool) {
+	if s.opts.RateLimit <= 0 {
+		return 0, false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.opts.Now()
+	win := s.window[provider]
+	if win == nil || now.Sub(win.start) >= time.Second {
+		win = &window{start: now}
+		s.window[provider] = win
+	}
+	win.count++
+	if win.count <= s.opts.RateLimit {
+		return 0, false
+	}
+	return 1, true
+}
+
+// rateLimited answers 429 in the provider's own error shape.
+func rateLimited(provider string, w http.ResponseWriter) {
+	switch provider {
+	case "lava":
+		lavaError(w, http.StatusTooManyRequests, "rate_limited", "Too many requests")
+	case "liveavatar":
+		writeJSON(w, http.StatusTooManyRequests, map[string]string{"detail": "Too many requests"})
+	case "altostrat":
+		writeJSON(w, http.StatusTooManyRequests, map[string]any{"message": "Too Many Attempts.", "errors": map[string]any{}})
+	default:
+		w.WriteHeader(http.StatusTooManyRequests)
+	}
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+func bearer(r *http.Request) string {
+	v, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if !ok {
+		return ""
+	}
+	return v
+}
+
+// Server is a running emulator.
+type Server struct {
+	*Sandbox
+	URL string
+	srv *http.Server
+}
+
+// Start listens on addr (loopback only unless allowRemote) and serves.
+func Start(s *Sandbox, addr string, allowRemote bool) (*Server, error) {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return nil, fmt.Errorf("listen address %q: %v", addr, err)
+	}
+	if ip := net.ParseIP(host); !allowRemote && host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+		return nil, fmt.Errorf("the sandbox listens on loopback only; %q is not a loopback address (pass --allow-remote to override)", addr)
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	srv := &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			_ = err // the listener was closed under us; Close reports nothing more useful
+		}
+	}()
+	return &Server{Sandbox: s, URL: "http://" + ln.Addr().String(), srv: srv}, nil
+}
+
+// Close stops the server.
+func (s *Server) Close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	return s.srv.Shutdown(ctx)
+}

@@ -24,7 +24,7 @@ func TestAgainstSandbox(t *testing.T) {
 		extra    []string
 	}{
 		{"lava revoke", "lava", "", []string{"sk_demo_1"}, exit.OK, []string{"revoked"}, nil},
-		{"lava twice", "lava", "", []string{"sk_demo_1", "sk_demo_1"}, exit.NotFound, nil, nil},
+		{"lava twice", "lava", "", []string{"sk_demo_1"}, exit.NotFound, []string{"not_found"}, nil},
 		{"lava 401", "lava", "wrong-token-1234", []string{"sk_demo_1"}, exit.Auth, []string{"failed"}, nil},
 		{"lava 404", "lava", "", []string{"sk_nope"}, exit.NotFound, []string{"not_found"}, nil},
 		{"lava last key", "lava", "", []string{"sk_demo_1", "sk_demo_2", "sk_demo_3", "sk_demo_fresh"}, exit.Conflict, nil, []string{"--per-provider", "1", "--max-wait", "20s"}},
@@ -63,6 +63,11 @@ func TestAgainstSandbox(t *testing.T) {
 			}
 			t.Setenv("KEYCTL_"+up+"_BASE_URL", sandbox.BaseURLs(srv.URL)[c.provider])
 			t.Setenv("KEYCTL_"+up+"_TOKEN", token)
+			if c.name == "lava twice" {
+				if code, _, _ := run(t, nil, "revoke", "lava", "sk_demo_1"); code != exit.OK {
+					t.Fatalf("first revocation: exit %d", code)
+				}
+			}
 			args := append(append([]string{"revoke", c.provider, "--concurrency", "1"}, c.ids...), c.extra...)
 			code, stdout, stderr := run(t, nil, args...)
 			if code != c.code {

@@ -20,6 +20,7 @@ const (
 	Failed         State = "failed"
 	DryRun         State = "dry_run"
 	Skipped        State = "skipped"
+	Duplicate      State = "duplicate"
 )
 
 // Outcome is an adapter's reading of one response.

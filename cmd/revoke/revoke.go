@@ -1,20 +1,21 @@
-// Package revoke is the `keyctl revoke` command: flags and arguments become
-// RevokeOptions, and revokeRun turns them into jobs for the engine.
+// Package revoke is the `keyctl revoke` command: flags, arguments and --from
+// input become RevokeOptions and engine jobs; results go to the audit log,
+// then to the table or JSON Lines output.
 package revoke
 
 import (
+	"bufio"
 	"context"
 	"fmt"
-	"iter"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/keyctl/keyctl/config"
+	"github.com/keyctl/keyctl/internal/audit"
 	"github.com/keyctl/keyctl/internal/cmdutil"
 	"github.com/keyctl/keyctl/internal/exit"
 	"github.com/keyctl/keyctl/internal/httpclient"
@@ -42,17 +43,21 @@ type RevokeOptions struct {
 	Clock     engine.Clock
 	Debug     bool
 
-	Provider string
-	IDs      []string
-
-	// Settings with flag > env > file > default precedence, resolved in
-	// revokeRun from these flags.
-	cmd *cobra.Command
+	Provider string   // "" when every --from line names its provider
+	IDs      []string // ids given as arguments
+	From     string   // --from FILE, "-" for standard input
 
 	IgnoreMissing bool
 	DryRun        bool
 	SkipIDCheck   bool
 	Sandbox       bool
+	Yes           bool
+	NoAudit       bool
+	Resume        bool
+
+	// cmd gives access to the flags, whose values resolve with
+	// flag > env > file > default.
+	cmd *cobra.Command
 }
 
 // NewCmdRevoke builds the command. runF replaces revokeRun in tests of flag
@@ -60,22 +65,32 @@ type RevokeOptions struct {
 func NewCmdRevoke(f *cmdutil.Factory, runF func(context.Context, *RevokeOptions) error) *cobra.Command {
 	opts := &RevokeOptions{}
 	cmd := &cobra.Command{
-		Use:   "revoke <provider> <id>...",
+		Use:   "revoke [<provider>] [<id>...] [--from FILE]",
 		Short: "Revoke API keys",
-		Long: `Revoke one or more API keys of a provider with the provider's own
-authenticated DELETE request, and report one result per key.
+		Long: `Revoke API keys with each provider's own authenticated DELETE request and
+report exactly one result per key.
+
+Keys come as arguments (keyctl revoke lava id1 id2) and/or from --from FILE
+('-' for standard input). With a provider argument, the file holds one id per
+line; without one, each line is "PROVIDER ID", "PROVIDER,ID" or a JSON object
+{"provider": ..., "id": ...}, so one batch can span providers. Blank lines and
+lines starting with # are skipped.
 
 The credential comes from KEYCTL_<PROVIDER>_TOKEN or providers.<provider>.token
 in the config file, never from the command line.`,
 		Example: `  keyctl revoke lava sk_123
+  keyctl revoke --sandbox lava sk_demo_1
   keyctl revoke langwatch key_1 key_2 -o json | jq -r 'select(.exit_code != 0) | .id'
-  keyctl revoke altostrat api_key_2m3h5n7k9j8g7f6e5d4c3b2a1b2 --dry-run`,
+  scanner --format 'provider,id' | keyctl revoke --from - --yes
+  keyctl revoke --from leaked.txt --resume     # after an interruption, send only the rest`,
 		Args: func(cmd *cobra.Command, args []string) error {
-			if len(args) == 0 {
-				return cmdutil.FlagErrorf("missing provider; known providers: %s", strings.Join(providers.Names(), ", "))
+			from, _ := cmd.Flags().GetString("from")
+			if len(args) == 0 && from == "" {
+				return cmdutil.FlagErrorf("missing provider and key ids; usage: keyctl revoke <provider> <id>... or keyctl revoke --from FILE (known providers: %s)",
+					strings.Join(providers.Names(), ", "))
 			}
-			if len(args) == 1 {
-				return cmdutil.FlagErrorf("missing key id: usage: keyctl revoke %s <id>...", args[0])
+			if len(args) == 1 && from == "" {
+				return cmdutil.FlagErrorf("missing key id: usage: keyctl revoke %s <id>... (or --from FILE)", args[0])
 			}
 			return nil
 		},
@@ -86,13 +101,10 @@ in the config file, never from the command line.`,
 			return nil, cobra.ShellCompDirectiveNoFileComp
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.IO = f.IO
-			opts.Config = f.Config
-			opts.Transport = f.Transport
-			opts.Clock = f.Clock
-			opts.Debug = f.Debug
-			opts.Provider = args[0]
-			opts.IDs = args[1:]
+			opts.IO, opts.Config, opts.Transport, opts.Clock, opts.Debug = f.IO, f.Config, f.Transport, f.Clock, f.Debug
+			if len(args) > 0 {
+				opts.Provider, opts.IDs = args[0], args[1:]
+			}
 			opts.cmd = cmd
 			if runF != nil {
 				return runF(cmd.Context(), opts)
@@ -102,13 +114,18 @@ in the config file, never from the command line.`,
 	}
 	fl := cmd.Flags()
 	fl.StringP("output", "o", "", "output format: table or json (default: table on a terminal, json otherwise)")
+	fl.StringVar(&opts.From, "from", "", "read keys from `FILE` ('-' for standard input)")
 	fl.String("base-url", "", "override the provider's base URL (self-hosted, proxy, tests)")
-	fl.String("cacert", "", "PEM file of CA certificates to trust in addition to the system's")
+	fl.String("cacert", "", "PEM `file` of CA certificates to trust in addition to the system's")
 	fl.Int("retries", retry.DefaultPolicy().Retries, "attempts after the first for 429, 5xx and network errors")
 	fl.Duration("max-wait", retry.DefaultPolicy().MaxWait, "budget for all waiting between attempts of one key")
 	fl.Duration("timeout", defaultTimeout, "time limit of one attempt")
 	fl.Int("concurrency", defaultConcurrency, "requests in flight at once")
 	fl.Int("per-provider", defaultPerProvider, "requests in flight at once to one provider")
+	fl.String("audit-log", "", "append every result to this `file` (default $XDG_STATE_HOME/keyctl/audit.jsonl)")
+	fl.BoolVar(&opts.NoAudit, "no-audit", false, "do not write the audit log")
+	fl.BoolVar(&opts.Resume, "resume", false, "skip keys the audit log shows as revoked or already revoked")
+	fl.BoolVarP(&opts.Yes, "yes", "y", false, "do not ask for confirmation before a batch")
 	fl.BoolVar(&opts.IgnoreMissing, "ignore-missing", false, "count keys not found (404) as success")
 	fl.BoolVar(&opts.DryRun, "dry-run", false, "print the requests that would be sent and send nothing")
 	fl.BoolVar(&opts.SkipIDCheck, "skip-id-check", false, "send ids that do not match the provider's documented pattern")
@@ -117,158 +134,104 @@ in the config file, never from the command line.`,
 	return cmd
 }
 
-// settings are the resolved run settings.
-type settings struct {
-	output      string
-	baseURL     config.Setting
-	cacert      string
-	policy      retry.Policy
-	timeout     time.Duration
-	concurrency int
-	perProvider int
-}
-
-// resolve applies flag > env > file > default to every setting. A bad value
-// is a usage error when it came from a flag, a config error otherwise.
-func resolve(opts *RevokeOptions, cfg *config.Config, provider string) (settings, error) {
-	fl := opts.cmd.Flags()
-	get := func(key, flag string) config.Setting {
-		f := fl.Lookup(flag)
-		return cfg.Get(key, f, f.DefValue)
-	}
-	bad := func(s config.Setting, why string) error {
-		msg := fmt.Sprintf("%s: invalid value %q: %s", s.Origin, s.Value, why)
-		if s.Source == config.SourceFlag {
-			return cmdutil.FlagErrorf("%s", msg)
-		}
-		return &config.Error{Msg: msg}
-	}
-	duration := func(key, flag string) (time.Duration, error) {
-		s := get(key, flag)
-		d, err := time.ParseDuration(s.Value)
-		if err != nil || d < 0 {
-			return 0, bad(s, "expected a duration such as 30s or 2m")
-		}
-		return d, nil
-	}
-	integer := func(key, flag string, min int) (int, error) {
-		s := get(key, flag)
-		n, err := strconv.Atoi(s.Value)
-		if err != nil || n < min {
-			return 0, bad(s, fmt.Sprintf("expected a whole number >= %d", min))
-		}
-		return n, nil
-	}
-
-	var st settings
-	var err error
-	st.policy = retry.DefaultPolicy()
-	if st.policy.Retries, err = integer("retries", "retries", 0); err != nil {
-		return st, err
-	}
-	if st.policy.MaxWait, err = duration("max_wait", "max-wait"); err != nil {
-		return st, err
-	}
-	if st.timeout, err = duration("timeout", "timeout"); err != nil {
-		return st, err
-	}
-	if st.concurrency, err = integer("concurrency", "concurrency", 1); err != nil {
-		return st, err
-	}
-	if st.perProvider, err = integer("per_provider", "per-provider", 1); err != nil {
-		return st, err
-	}
-	st.cacert = get("cacert", "cacert").Value
-
-	out := get("output", "output")
-	switch {
-	case out.Value == "" && opts.IO.IsStdoutTTY():
-		st.output = output.FormatTable
-	case out.Value == "":
-		st.output = output.FormatJSON
-	case out.Value == output.FormatTable || out.Value == output.FormatJSON:
-		st.output = out.Value
-	default:
-		return st, bad(out, "expected table or json")
-	}
-
-	if provider != "" {
-		st.baseURL = cfg.Get(config.ProviderKey(provider, "base_url"), fl.Lookup("base-url"), "")
-	}
-	return st, nil
-}
-
-// target resolves where and with what credential a provider is reached.
-func target(cfg *config.Config, st settings, p providers.Provider, skipIDCheck bool) (providers.Target, error) {
-	info := p.Info()
-	base := st.baseURL
-	if !base.Set() {
-		base = config.Setting{Value: info.DefaultBaseURL, Source: config.SourceDefault, Origin: "default"}
-	}
-	u, err := httpclient.ParseBaseURL(base.Value)
-	if err != nil {
-		if base.Source == config.SourceFlag {
-			return providers.Target{}, cmdutil.FlagErrorf("--base-url: %v", err)
-		}
-		return providers.Target{}, &config.Error{Msg: fmt.Sprintf("%s: %v", base.Origin, err)}
-	}
-	tok := cfg.Token(info.Name)
-	if !tok.Set() {
-		return providers.Target{}, config.MissingTokenError(info.Name, info.Credential)
-	}
-	return providers.Target{BaseURL: u, Token: tok.Value, SkipIDCheck: skipIDCheck}, nil
-}
-
-// sandboxTarget routes a provider to the in-process emulator.
-func sandboxTarget(root string, p providers.Provider, skipIDCheck bool) providers.Target {
-	name := p.Info().Name
-	u, _ := url.Parse(sandbox.BaseURLs(root)[name])
-	return providers.Target{BaseURL: u, Token: sandbox.Token(name), SkipIDCheck: skipIDCheck}
-}
-
 func revokeRun(ctx context.Context, opts *RevokeOptions) error {
-	p, err := providers.Lookup(opts.Provider)
-	if err != nil {
-		return err
-	}
-	// Refuse malformed ids before anything is sent or any credential read.
-	probe := providers.Target{BaseURL: mustURL(p.Info().DefaultBaseURL), SkipIDCheck: opts.SkipIDCheck}
-	for _, id := range opts.IDs {
-		if _, err := p.Request(probe, id); err != nil {
+	b := &batch{opts: opts, seen: audit.NewKeySet()}
+	if opts.Provider != "" {
+		p, err := providers.Lookup(opts.Provider)
+		if err != nil {
 			return err
 		}
+		b.provider = p
+		// Refuse malformed ids before anything is sent or any credential read.
+		probe := providers.Target{BaseURL: &url.URL{Scheme: "https", Host: "example.invalid"}, SkipIDCheck: opts.SkipIDCheck}
+		for _, id := range opts.IDs {
+			if _, err := p.Request(probe, id); err != nil {
+				return err
+			}
+		}
+	} else if opts.cmd.Flags().Changed("base-url") {
+		return cmdutil.FlagErrorf("--base-url needs a provider argument: a batch spanning providers takes base URLs from KEYCTL_<PROVIDER>_BASE_URL or the config")
+	}
+	if opts.Sandbox && opts.cmd.Flags().Changed("base-url") {
+		return cmdutil.FlagErrorf("--sandbox and --base-url cannot be used together")
 	}
 
 	cfg, err := opts.Config()
 	if err != nil {
 		return err
 	}
-	st, err := resolve(opts, cfg, p.Info().Name)
+	st, err := resolve(opts, cfg)
 	if err != nil {
 		return err
 	}
-	var tgt providers.Target
-	if opts.Sandbox {
-		if st.baseURL.Source == config.SourceFlag {
-			return cmdutil.FlagErrorf("--sandbox and --base-url cannot be used together")
+
+	secrets := &redact.Secrets{}
+	b.targets = &targets{opts: opts, cfg: cfg, onToken: func(p providers.Provider, token string) {
+		secrets.Add(token)
+		if cc, ok := p.(providers.CredentialChecker); ok && !opts.Sandbox {
+			if w := cc.CheckCredential(token); w != "" {
+				fmt.Fprintf(opts.IO.ErrOut, "warning: %s\n", w)
+			}
 		}
+	}}
+	if opts.Sandbox {
 		srv, err := sandbox.Start(sandbox.New(sandbox.Options{}), "127.0.0.1:0", false)
 		if err != nil {
 			return err
 		}
 		defer srv.Close()
-		tgt = sandboxTarget(srv.URL, p, opts.SkipIDCheck)
-	} else if tgt, err = target(cfg, st, p, opts.SkipIDCheck); err != nil {
-		return err
+		b.targets.sandbox = srv.URL
 	}
-	if cc, ok := p.(providers.CredentialChecker); ok {
-		if w := cc.CheckCredential(tgt.Token); w != "" {
-			fmt.Fprintf(opts.IO.ErrOut, "warning: %s\n", w)
+	if b.provider != nil {
+		// With the provider on the command line, a missing credential stops
+		// the run before anything is sent.
+		if _, err := b.targets.get(b.provider); err != nil {
+			return err
 		}
 	}
 
-	secrets := &redact.Secrets{}
-	secrets.Add(tgt.Token)
+	from, err := openFrom(opts)
+	if err != nil {
+		return err
+	}
+	if from != nil {
+		defer from.Close()
+	}
+
+	total := -1
+	if opts.From != "-" {
+		counts, n, err := b.countByProvider()
+		if err != nil {
+			return cmdutil.FlagErrorf("--from: %v", err)
+		}
+		total = n
+		if !opts.Yes && !opts.DryRun && n > 1 && opts.IO.CanPrompt() {
+			ok, err := confirm(opts.IO, fmt.Sprintf("Revoke %d keys (%s)?", n, describeCounts(counts)))
+			if err != nil || !ok {
+				fmt.Fprintln(opts.IO.ErrOut, "Nothing sent.")
+				return &cmdutil.ExitError{Code: exit.Interrupted}
+			}
+		}
+	}
+
+	if opts.Resume {
+		path := st.auditLog
+		if path == "" {
+			path = cfg.Get("audit_log", opts.cmd.Flags().Lookup("audit-log"), audit.DefaultPath()).Value
+		}
+		if b.resumed, err = audit.Revoked(path); err != nil {
+			return &config.Error{Msg: err.Error()}
+		}
+	}
+
+	var auditLog *audit.Log
+	if st.auditLog != "" {
+		if auditLog, err = audit.Open(st.auditLog); err != nil {
+			return &config.Error{Msg: fmt.Sprintf("%v (use --audit-log PATH or --no-audit)", err)}
+		}
+		defer auditLog.Close()
+	}
+
 	var debug *httpclient.DebugLog
 	if opts.Debug {
 		debug = httpclient.NewDebugLog(opts.IO.ErrOut, secrets)
@@ -279,57 +242,35 @@ func revokeRun(ctx context.Context, opts *RevokeOptions) error {
 	if err != nil {
 		return &config.Error{Msg: err.Error()}
 	}
-
 	w, err := output.New(st.output, opts.IO.Out)
 	if err != nil {
 		return err
 	}
+
 	eng := &engine.Engine{
 		Client: client, Policy: st.policy, Timeout: st.timeout,
 		Concurrency: st.concurrency, PerProvider: st.perProvider,
 		DryRun: opts.DryRun, IgnoreMissing: opts.IgnoreMissing,
 		Secrets: secrets, Debug: debug, Clock: opts.Clock,
 	}
-	jobs := func(yield func(engine.Job) bool) {
-		for _, id := range opts.IDs {
-			if !yield(engine.Job{Provider: p, Target: tgt, ID: id}) {
-				return
-			}
-		}
+	entries := b.entries(ctx, from)
+	if opts.From == "-" {
+		entries = stdinEntries(ctx, entries, func(line int) {
+			fmt.Fprintf(opts.IO.ErrOut, "keyctl: interrupted; standard input was not read past line %d\n", line)
+		})
 	}
-	return run(ctx, eng, jobs, w, opts.IO)
+	rep := newReporter(opts.IO, w, auditLog, st.output, total)
+	eng.Run(ctx, b.jobs(entries), rep.report)
+	return rep.finish()
 }
 
-// run drives the engine into the writer and turns the results into the
-// run's exit code.
-func run(ctx context.Context, eng *engine.Engine, jobs iter.Seq[engine.Job], w output.Writer, io *iostreams.IOStreams) error {
-	var code exit.Combine
-	var writeErr error
-	eng.Run(ctx, jobs, func(batch []engine.Result) {
-		for _, r := range batch {
-			code.Add(r.ExitCode)
-		}
-		if writeErr == nil {
-			writeErr = w.Write(batch)
-		}
-	})
-	if err := w.Close(); writeErr == nil {
-		writeErr = err
+// confirm asks a yes/no question on the terminal.
+func confirm(io *iostreams.IOStreams, question string) (bool, error) {
+	fmt.Fprintf(io.ErrOut, "%s [y/N] ", question)
+	answer, err := bufio.NewReader(io.In).ReadString('\n')
+	if err != nil && answer == "" {
+		return false, err
 	}
-	if writeErr != nil {
-		fmt.Fprintf(io.ErrOut, "keyctl: writing results: %v\n", writeErr)
-		return &cmdutil.ExitError{Code: exit.Unexpected}
-	}
-	if c := code.Code(); c != exit.OK {
-		return &cmdutil.ExitError{Code: c}
-	}
-	return nil
-}
-
-func mustURL(raw string) *url.URL {
-	u, err := url.Parse(raw)
-	if err != nil {
-		panic(err)
-	}
-	return u
+	answer = strings.ToLower(strings.TrimSpace(answer))
+	return answer == "y" || answer == "yes", nil
 }

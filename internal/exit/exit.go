@@ -52,7 +52,7 @@ var Table = []Entry{
 	{Server, "server", "provider server error (5xx) after retries"},
 	{Network, "network", "network: connection, DNS, TLS, timeout"},
 	{Mixed, "mixed", "batch whose failed keys do not all share one code"},
-	{Interrupted, "interrupted", "interrupted (Ctrl-C, SIGTERM)"},
+	{Interrupted, "interrupted", "interrupted (Ctrl-C, SIGTERM) or a confirmation declined"},
 }
 
 // String names the code, e.g. "not_found".

@@ -109,7 +109,7 @@ func (t *Table) Close() error {
 
 // Summary counts results by outcome.
 type Summary struct {
-	Total, Revoked, AlreadyRevoked, NotFound, Failed, Skipped, DryRun int
+	Total, Revoked, AlreadyRevoked, NotFound, Failed, Skipped, Duplicate, DryRun int
 }
 
 // Add counts one result.
@@ -126,6 +126,8 @@ func (s *Summary) Add(r revoke.Result) {
 		s.Skipped++
 	case providers.DryRun:
 		s.DryRun++
+	case providers.Duplicate:
+		s.Duplicate++
 	default:
 		s.Failed++
 	}
@@ -136,8 +138,12 @@ func (s Summary) String() string {
 	if s.DryRun > 0 && s.DryRun == s.Total {
 		return fmt.Sprintf("%s: dry run, nothing sent", plural(s.Total, "key"))
 	}
-	return fmt.Sprintf("%s: %d revoked, %d already revoked, %d not found, %d failed, %d skipped",
+	line := fmt.Sprintf("%s: %d revoked, %d already revoked, %d not found, %d failed, %d skipped",
 		plural(s.Total, "key"), s.Revoked, s.AlreadyRevoked, s.NotFound, s.Failed, s.Skipped)
+	if s.Duplicate > 0 {
+		line += fmt.Sprintf(", %d duplicate", s.Duplicate)
+	}
+	return line
 }
 
 // Summarize counts results.

@@ -131,21 +131,71 @@ func collect(results <-chan Result, sink Sink) {
 	}
 }
 
-// lane is one provider's queue and Retry-After gate.
+// lane is one provider's queue, Retry-After gate and pace.
 type lane struct {
 	jobs chan Job
 	mu   sync.Mutex
 	// until is when the provider said it accepts requests again; every key
 	// bound for it waits for that moment instead of hammering it.
 	until time.Time
+	// After a rate limit, requests are spaced by interval: the rate the
+	// provider accepted before it pushed back, less a margin. This keeps a
+	// large batch under the limit instead of bouncing off it every window.
+	interval time.Duration
+	next     time.Time // the next free slot when paced
+	accepted int       // answers that were not rate limits since the window began
+	window   time.Time // when that count began
 }
 
-func (l *lane) pauseUntil(t time.Time) {
+// paceMargin slows the learned rate a little so clock skew between keyctl
+// and the provider's window does not tip a batch over the limit.
+const paceMargin = 1.1
+
+// rateLimited records a 429/503 that asked to wait until resume.
+func (l *lane) rateLimited(now, resume time.Time) {
 	l.mu.Lock()
-	if t.After(l.until) {
-		l.until = t
+	defer l.mu.Unlock()
+	if resume.After(l.until) {
+		l.until = resume
 	}
-	l.mu.Unlock()
+	if l.accepted > 0 && !l.window.IsZero() {
+		// The provider accepted `accepted` requests over the span from the
+		// start of the window to the moment it lets us in again.
+		span := resume.Sub(l.window)
+		if iv := time.Duration(float64(span) / float64(l.accepted) * paceMargin); iv > l.interval {
+			l.interval = iv
+		}
+	}
+	l.accepted, l.window = 0, resume
+}
+
+// answered counts an answer that was not a rate limit.
+func (l *lane) answered(now time.Time) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.window.IsZero() {
+		l.window = now
+	}
+	l.accepted++
+}
+
+// reserve returns when this attempt may be sent: after any pause and, when
+// paced, at the next free slot.
+func (l *lane) reserve(now time.Time) (slot time.Time) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.interval == 0 {
+		return now
+	}
+	slot = now
+	if l.until.After(slot) {
+		slot = l.until
+	}
+	if l.next.After(slot) {
+		slot = l.next
+	}
+	l.next = slot.Add(l.interval)
+	return slot
 }
 
 func (l *lane) pausedUntil() time.Time {
@@ -228,6 +278,14 @@ func (e *Engine) process(ctx context.Context, j Job, l *lane, global chan struct
 			}
 		}
 
+		// Keep to the provider's learned pace. Pacing is keyctl's own
+		// politeness, so it does not spend the key's wait budget.
+		if slot := l.reserve(e.Clock.Now()); slot.After(e.Clock.Now()) {
+			if err := e.Clock.Sleep(ctx, slot.Sub(e.Clock.Now())); err != nil {
+				return e.interrupted(finish, res.Attempts > 0)
+			}
+		}
+
 		res.Attempts++
 		a := e.send(ctx, req, global)
 		if ctx.Err() != nil {
@@ -254,6 +312,9 @@ func (e *Engine) process(ctx context.Context, j Job, l *lane, global chan struct
 		res.HTTPStatus = a.status
 		out := j.Provider.Classify(a.status, a.header, a.body)
 		retryable, honour := retry.RetryableStatus(a.status)
+		if !honour {
+			l.answered(e.Clock.Now())
+		}
 		if retryable {
 			now := e.Clock.Now()
 			asked, hasAsked := time.Duration(0), false
@@ -261,7 +322,7 @@ func (e *Engine) process(ctx context.Context, j Job, l *lane, global chan struct
 				asked, hasAsked = retry.ParseRetryAfter(a.header.Get("Retry-After"), now)
 			}
 			if hasAsked && asked > 0 {
-				l.pauseUntil(now.Add(asked))
+				l.rateLimited(now, now.Add(asked))
 			}
 			if !honour {
 				// A 500/502/504 may come from a proxy after the provider acted.

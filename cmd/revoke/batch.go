@@ -1,0 +1,204 @@
+package revoke
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"iter"
+	"os"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/keyctl/keyctl/internal/audit"
+	"github.com/keyctl/keyctl/internal/cmdutil"
+	"github.com/keyctl/keyctl/internal/exit"
+	"github.com/keyctl/keyctl/internal/input"
+	engine "github.com/keyctl/keyctl/internal/revoke"
+	"github.com/keyctl/keyctl/providers"
+)
+
+// batch turns the command line and --from input into engine jobs, one per
+// key named, each either sendable or already decided (malformed line,
+// duplicate, revoked earlier per --resume, no credential).
+type batch struct {
+	opts    *RevokeOptions
+	targets *targets
+	seen    *audit.KeySet
+	resumed *audit.KeySet // nil without --resume
+	// provider given on the command line, nil when lines name their own
+	provider providers.Provider
+}
+
+// entries yields the keys named on the command line, then those of --from.
+func (b *batch) entries(ctx context.Context, from io.Reader) iter.Seq[input.Entry] {
+	return func(yield func(input.Entry) bool) {
+		name := ""
+		if b.provider != nil {
+			name = b.provider.Info().Name
+		}
+		for _, id := range b.opts.IDs {
+			if !yield(input.Entry{Provider: name, ID: id}) {
+				return
+			}
+		}
+		if from == nil {
+			return
+		}
+		for e := range input.Entries(from, name) {
+			if !yield(e) {
+				return
+			}
+		}
+	}
+}
+
+// jobs decides each entry.
+func (b *batch) jobs(entries iter.Seq[input.Entry]) iter.Seq[engine.Job] {
+	return func(yield func(engine.Job) bool) {
+		for e := range entries {
+			if !yield(b.job(e)) {
+				return
+			}
+		}
+	}
+}
+
+func (b *batch) job(e input.Entry) engine.Job {
+	j := engine.Job{ID: e.ID, Line: e.Line}
+	reject := func(state providers.State, code exit.Code, msg string) engine.Job {
+		if e.Line > 0 && !strings.HasPrefix(msg, "line ") {
+			msg = fmt.Sprintf("line %d: %s", e.Line, msg)
+		}
+		j.Reject = &engine.Rejection{ProviderName: e.Provider, State: state, Code: code, Message: msg}
+		return j
+	}
+	if e.Err != "" {
+		return reject(providers.Failed, exit.Usage, e.Err+"; nothing sent")
+	}
+	p, err := providers.Lookup(e.Provider)
+	if err != nil {
+		return reject(providers.Failed, exit.Usage, err.Error()+"; nothing sent")
+	}
+	j.Provider = p
+	name := p.Info().Name
+	if err := providers.ValidateID(e.ID); err != nil {
+		return reject(providers.Failed, exit.Usage, err.Error()+"; nothing sent")
+	}
+	if !b.seen.Add(name, e.ID) {
+		return reject(providers.Duplicate, exit.OK, "duplicate of an earlier entry; revoked once")
+	}
+	if b.resumed != nil && b.resumed.Has(name, e.ID) {
+		return reject(providers.Skipped, exit.OK, "already revoked according to the audit log (--resume); not sent")
+	}
+	tgt, err := b.targets.get(p)
+	if err != nil {
+		return reject(providers.Failed, cmdutil.ExitCode(err), err.Error())
+	}
+	j.Target = tgt
+	return j
+}
+
+// openFrom opens --from: "-" is standard input.
+func openFrom(opts *RevokeOptions) (io.ReadCloser, error) {
+	if opts.From == "" {
+		return nil, nil
+	}
+	if opts.From == "-" {
+		return io.NopCloser(opts.IO.In), nil
+	}
+	f, err := os.Open(opts.From)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, cmdutil.FlagErrorf("--from %s: no such file", opts.From)
+		}
+		return nil, cmdutil.FlagErrorf("--from: %v", err)
+	}
+	return f, nil
+}
+
+// countByProvider reads the whole input once to count keys per provider,
+// for the confirmation prompt and the progress bar. Only for files: standard
+// input cannot be read twice.
+func (b *batch) countByProvider() (map[string]int, int, error) {
+	var from io.ReadCloser
+	if b.opts.From != "" && b.opts.From != "-" {
+		f, err := os.Open(b.opts.From)
+		if err != nil {
+			return nil, 0, err
+		}
+		from = f
+		defer f.Close()
+	}
+	counts := map[string]int{}
+	total := 0
+	for e := range b.entries(context.Background(), from) {
+		total++
+		counts[e.Provider]++
+	}
+	return counts, total, nil
+}
+
+// describeCounts renders "lava: 10, langwatch: 2".
+func describeCounts(counts map[string]int) string {
+	names := make([]string, 0, len(counts))
+	for n := range counts {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	parts := make([]string, len(names))
+	for i, n := range names {
+		label := n
+		if label == "" {
+			label = "unreadable lines"
+		}
+		parts[i] = fmt.Sprintf("%s: %d", label, counts[n])
+	}
+	return strings.Join(parts, ", ")
+}
+
+// stdinEntries reads standard input in its own goroutine so that, once the
+// run is interrupted, a pipe that never closes cannot hold keyctl hostage:
+// what arrives within drainGrace is reported as skipped, then reading stops
+// and the number of the last line read is said on stderr.
+func stdinEntries(ctx context.Context, entries iter.Seq[input.Entry], stopped func(line int)) iter.Seq[input.Entry] {
+	const drainGrace = time.Second
+	return func(yield func(input.Entry) bool) {
+		ch := make(chan input.Entry, 1024)
+		done := make(chan struct{})
+		defer close(done)
+		go func() {
+			defer close(ch)
+			for e := range entries {
+				select {
+				case ch <- e:
+				case <-done:
+					return
+				}
+			}
+		}()
+		var (
+			cancelled = ctx.Done() // nil once seen, so the loop does not spin
+			grace     <-chan time.Time
+			last      int
+		)
+		for {
+			select {
+			case e, ok := <-ch:
+				if !ok {
+					return
+				}
+				last = max(last, e.Line)
+				if !yield(e) {
+					return
+				}
+			case <-cancelled:
+				cancelled, grace = nil, time.After(drainGrace)
+			case <-grace:
+				stopped(last)
+				return
+			}
+		}
+	}
+}

@@ -1,0 +1,155 @@
+package revoke
+
+import (
+	"fmt"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/keyctl/keyctl/config"
+	"github.com/keyctl/keyctl/internal/audit"
+	"github.com/keyctl/keyctl/internal/cmdutil"
+	"github.com/keyctl/keyctl/internal/httpclient"
+	"github.com/keyctl/keyctl/internal/output"
+	"github.com/keyctl/keyctl/internal/retry"
+	"github.com/keyctl/keyctl/internal/sandbox"
+	"github.com/keyctl/keyctl/providers"
+)
+
+// settings are the resolved run settings.
+type settings struct {
+	output      string
+	cacert      string
+	auditLog    string // "" when off
+	policy      retry.Policy
+	timeout     time.Duration
+	concurrency int
+	perProvider int
+}
+
+// resolve applies flag > env > file > default to every setting. A bad value
+// is a usage error when it came from a flag, a config error otherwise.
+func resolve(opts *RevokeOptions, cfg *config.Config) (settings, error) {
+	fl := opts.cmd.Flags()
+	get := func(key, flag string) config.Setting {
+		f := fl.Lookup(flag)
+		return cfg.Get(key, f, f.DefValue)
+	}
+	duration := func(key, flag string) (time.Duration, error) {
+		s := get(key, flag)
+		d, err := time.ParseDuration(s.Value)
+		if err != nil || d < 0 {
+			return 0, badSetting(s, "expected a duration such as 30s or 2m")
+		}
+		return d, nil
+	}
+	integer := func(key, flag string, min int) (int, error) {
+		s := get(key, flag)
+		n, err := strconv.Atoi(s.Value)
+		if err != nil || n < min {
+			return 0, badSetting(s, fmt.Sprintf("expected a whole number >= %d", min))
+		}
+		return n, nil
+	}
+
+	var st settings
+	var err error
+	st.policy = retry.DefaultPolicy()
+	if st.policy.Retries, err = integer("retries", "retries", 0); err != nil {
+		return st, err
+	}
+	if st.policy.MaxWait, err = duration("max_wait", "max-wait"); err != nil {
+		return st, err
+	}
+	if st.timeout, err = duration("timeout", "timeout"); err != nil {
+		return st, err
+	}
+	if st.concurrency, err = integer("concurrency", "concurrency", 1); err != nil {
+		return st, err
+	}
+	if st.perProvider, err = integer("per_provider", "per-provider", 1); err != nil {
+		return st, err
+	}
+	st.cacert = get("cacert", "cacert").Value
+
+	out := get("output", "output")
+	switch {
+	case out.Value == "" && opts.IO.IsStdoutTTY():
+		st.output = output.FormatTable
+	case out.Value == "":
+		st.output = output.FormatJSON
+	case out.Value == output.FormatTable || out.Value == output.FormatJSON:
+		st.output = out.Value
+	default:
+		return st, badSetting(out, "expected table or json")
+	}
+
+	if !opts.NoAudit && !opts.DryRun {
+		st.auditLog = cfg.Get("audit_log", fl.Lookup("audit-log"), audit.DefaultPath()).Value
+	}
+	return st, nil
+}
+
+func badSetting(s config.Setting, why string) error {
+	msg := fmt.Sprintf("%s: invalid value %q: %s", s.Origin, s.Value, why)
+	if s.Source == config.SourceFlag {
+		return cmdutil.FlagErrorf("%s", msg)
+	}
+	return &config.Error{Msg: msg}
+}
+
+// targets resolves, once per provider, where and with what credential its
+// keys are sent.
+type targets struct {
+	opts    *RevokeOptions
+	cfg     *config.Config
+	sandbox string // root URL of the in-process sandbox, "" when not used
+	onToken func(providers.Provider, string)
+	cache   map[string]targetResult
+}
+
+type targetResult struct {
+	target providers.Target
+	err    error
+}
+
+func (t *targets) get(p providers.Provider) (providers.Target, error) {
+	name := p.Info().Name
+	if r, ok := t.cache[name]; ok {
+		return r.target, r.err
+	}
+	tgt, err := t.resolve(p)
+	if t.cache == nil {
+		t.cache = map[string]targetResult{}
+	}
+	t.cache[name] = targetResult{tgt, err}
+	if err == nil && t.onToken != nil {
+		t.onToken(p, tgt.Token)
+	}
+	return tgt, err
+}
+
+func (t *targets) resolve(p providers.Provider) (providers.Target, error) {
+	info := p.Info()
+	skip := t.opts.SkipIDCheck
+	if t.sandbox != "" {
+		u, _ := url.Parse(sandbox.BaseURLs(t.sandbox)[info.Name])
+		return providers.Target{BaseURL: u, Token: sandbox.Token(info.Name), SkipIDCheck: skip}, nil
+	}
+	base := t.cfg.Get(config.ProviderKey(info.Name, "base_url"), nil, info.DefaultBaseURL)
+	if f := t.opts.cmd.Flags().Lookup("base-url"); f.Changed {
+		base = config.Setting{Value: f.Value.String(), Source: config.SourceFlag, Origin: "--base-url"}
+	}
+	u, err := httpclient.ParseBaseURL(base.Value)
+	if err != nil {
+		if base.Source == config.SourceFlag {
+			return providers.Target{}, cmdutil.FlagErrorf("--base-url: %v", err)
+		}
+		return providers.Target{}, &config.Error{Msg: fmt.Sprintf("%s: %v", base.Origin, err)}
+	}
+	tok := t.cfg.Token(info.Name)
+	if !tok.Set() {
+		return providers.Target{}, config.MissingTokenError(info.Name, info.Credential)
+	}
+	return providers.Target{BaseURL: u, Token: tok.Value, SkipIDCheck: skip}, nil
+}

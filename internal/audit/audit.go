@@ -1,0 +1,200 @@
+// Package audit appends every result to a JSON Lines log: what happened to
+// which key, when, by whom, never with a credential. A batch of results is
+// written with one write under an exclusive lock and synced before the
+// results are reported, so a crash loses nothing already shown and
+// concurrent keyctl processes never interleave partial lines.
+package audit
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"hash/maphash"
+	"os"
+	"os/user"
+	"path/filepath"
+	"runtime"
+	"time"
+
+	"github.com/keyctl/keyctl/internal/build"
+	"github.com/keyctl/keyctl/internal/revoke"
+	"github.com/keyctl/keyctl/providers"
+)
+
+// Record is one line of the audit log.
+type Record struct {
+	Time       time.Time `json:"time"`
+	Provider   string    `json:"provider"`
+	ID         string    `json:"id"`
+	Outcome    string    `json:"outcome"`
+	HTTPStatus int       `json:"http_status"`
+	ExitCode   int       `json:"exit_code"`
+	Attempts   int       `json:"attempts"`
+	Message    string    `json:"message"`
+	DurationMS int64     `json:"duration_ms"`
+	Version    string    `json:"keyctl_version"`
+	User       string    `json:"user"`
+	Host       string    `json:"host"`
+}
+
+// DefaultPath is $XDG_STATE_HOME/keyctl/audit.jsonl (~/.local/state when
+// unset; the local app data directory on Windows).
+func DefaultPath() string {
+	dir := os.Getenv("XDG_STATE_HOME")
+	if dir == "" {
+		if runtime.GOOS == "windows" {
+			dir = os.Getenv("LOCALAPPDATA")
+		} else if home, err := os.UserHomeDir(); err == nil {
+			dir = filepath.Join(home, ".local", "state")
+		}
+	}
+	return filepath.Join(dir, "keyctl", "audit.jsonl")
+}
+
+// Log is an open audit log.
+type Log struct {
+	f          *os.File
+	user, host string
+	buf        []byte
+	now        func() time.Time
+}
+
+// Open opens path for appending, creating it (and its directory) private
+// to the user.
+func Open(path string) (*Log, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("audit log: %w", err)
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("audit log: %w", err)
+	}
+	l := &Log{f: f, user: currentUser(), now: time.Now}
+	l.host, _ = os.Hostname()
+	return l, nil
+}
+
+func currentUser() string {
+	if u, err := user.Current(); err == nil {
+		return u.Username
+	}
+	return os.Getenv("USER")
+}
+
+// Append writes results and syncs them to disk before returning. Dry-run
+// results are not recorded: the log is the record of what was done.
+func (l *Log) Append(results []revoke.Result) error {
+	l.buf = l.buf[:0]
+	now := l.now().UTC()
+	for _, r := range results {
+		if r.Outcome == providers.DryRun {
+			continue
+		}
+		rec := Record{
+			Time: now, Provider: r.Provider, ID: r.ID, Outcome: string(r.Outcome), HTTPStatus: r.HTTPStatus,
+			ExitCode: int(r.ExitCode), Attempts: r.Attempts, Message: r.Message, DurationMS: r.DurationMS,
+			Version: build.Version, User: l.user, Host: l.host,
+		}
+		line, err := json.Marshal(rec)
+		if err != nil {
+			return err
+		}
+		l.buf = append(append(l.buf, line...), '\n')
+	}
+	if len(l.buf) == 0 {
+		return nil
+	}
+	if err := lock(l.f); err != nil {
+		return fmt.Errorf("audit log: lock: %w", err)
+	}
+	defer unlock(l.f)
+	if _, err := l.f.Write(l.buf); err != nil {
+		return fmt.Errorf("audit log: %w", err)
+	}
+	if err := l.f.Sync(); err != nil {
+		return fmt.Errorf("audit log: sync: %w", err)
+	}
+	return nil
+}
+
+// Close closes the file.
+func (l *Log) Close() error { return l.f.Close() }
+
+// KeySet is a set of (provider, id) pairs stored as 128-bit hashes, so a
+// million keys cost tens of megabytes, not hundreds; a false match needs a
+// 128-bit collision.
+type KeySet struct {
+	seeds [2]maphash.Seed
+	m     map[[2]uint64]struct{}
+}
+
+// NewKeySet returns an empty set.
+func NewKeySet() *KeySet {
+	return &KeySet{seeds: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}, m: map[[2]uint64]struct{}{}}
+}
+
+func (s *KeySet) key(provider, id string) [2]uint64 {
+	var k [2]uint64
+	for i, seed := range s.seeds {
+		var h maphash.Hash
+		h.SetSeed(seed)
+		h.WriteString(provider)
+		h.WriteByte(0)
+		h.WriteString(id)
+		k[i] = h.Sum64()
+	}
+	return k
+}
+
+// Add adds a key and reports whether it was new.
+func (s *KeySet) Add(provider, id string) bool {
+	k := s.key(provider, id)
+	if _, ok := s.m[k]; ok {
+		return false
+	}
+	s.m[k] = struct{}{}
+	return true
+}
+
+// Has reports whether the key is in the set.
+func (s *KeySet) Has(provider, id string) bool {
+	_, ok := s.m[s.key(provider, id)]
+	return ok
+}
+
+// Len is the number of keys.
+func (s *KeySet) Len() int { return len(s.m) }
+
+// Revoked reads an audit log and returns the keys it shows as revoked or
+// already revoked. A missing log is an empty set; unreadable lines (a
+// torn last line after a crash) are skipped.
+func Revoked(path string) (*KeySet, error) {
+	set := NewKeySet()
+	f, err := os.Open(path)
+	if os.IsNotExist(err) {
+		return set, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("audit log: %w", err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for sc.Scan() {
+		var r struct {
+			Provider string `json:"provider"`
+			ID       string `json:"id"`
+			Outcome  string `json:"outcome"`
+		}
+		if json.Unmarshal(sc.Bytes(), &r) != nil {
+			continue
+		}
+		if r.Outcome == string(providers.Revoked) || r.Outcome == string(providers.AlreadyRevoked) {
+			set.Add(r.Provider, r.ID)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("audit log %s: %w", path, err)
+	}
+	return set, nil
+}

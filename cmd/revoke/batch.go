@@ -7,14 +7,15 @@ import (
 	"io"
 	"iter"
 	"os"
+	"runtime/debug"
 	"sort"
 	"strings"
 	"time"
 
-	"github.com/keyctl/keyctl/internal/audit"
 	"github.com/keyctl/keyctl/internal/cmdutil"
 	"github.com/keyctl/keyctl/internal/exit"
 	"github.com/keyctl/keyctl/internal/input"
+	"github.com/keyctl/keyctl/internal/keyset"
 	engine "github.com/keyctl/keyctl/internal/revoke"
 	"github.com/keyctl/keyctl/providers"
 )
@@ -25,8 +26,8 @@ import (
 type batch struct {
 	opts    *RevokeOptions
 	targets *targets
-	seen    *audit.KeySet
-	resumed *audit.KeySet // nil without --resume
+	seen    *keyset.Set
+	resumed *keyset.Set // nil without --resume
 	// provider given on the command line, nil when lines name their own
 	provider providers.Provider
 }
@@ -89,6 +90,9 @@ func (b *batch) job(e input.Entry) engine.Job {
 	if !b.seen.Add(name, e.ID) {
 		return reject(providers.Duplicate, exit.OK, "duplicate of an earlier entry; revoked once")
 	}
+	if b.seen.Len() == largeBatch {
+		tightenGC()
+	}
 	if b.resumed != nil && b.resumed.Has(name, e.ID) {
 		return reject(providers.Skipped, exit.OK, "already revoked according to the audit log (--resume); not sent")
 	}
@@ -98,6 +102,19 @@ func (b *batch) job(e input.Entry) engine.Job {
 	}
 	j.Target = tgt
 	return j
+}
+
+// largeBatch is the size from which the set of seen keys dominates the heap.
+const largeBatch = 100_000
+
+// tightenGC makes the collector run at 25% heap growth instead of 100% once
+// a batch is large, so a million keys stay within tens of megabytes. The key
+// set holds no pointers, so the extra collections are cheap. A GOGC chosen
+// by the user is left alone.
+func tightenGC() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(25)
+	}
 }
 
 // openFrom opens --from: "-" is standard input.

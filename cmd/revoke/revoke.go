@@ -20,6 +20,7 @@ import (
 	"github.com/keyctl/keyctl/internal/exit"
 	"github.com/keyctl/keyctl/internal/httpclient"
 	"github.com/keyctl/keyctl/internal/iostreams"
+	"github.com/keyctl/keyctl/internal/keyset"
 	"github.com/keyctl/keyctl/internal/output"
 	"github.com/keyctl/keyctl/internal/redact"
 	"github.com/keyctl/keyctl/internal/retry"
@@ -135,7 +136,7 @@ in the config file, never from the command line.`,
 }
 
 func revokeRun(ctx context.Context, opts *RevokeOptions) error {
-	b := &batch{opts: opts, seen: audit.NewKeySet()}
+	b := &batch{opts: opts, seen: keyset.New()}
 	if opts.Provider != "" {
 		p, err := providers.Lookup(opts.Provider)
 		if err != nil {

@@ -9,7 +9,6 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
-	"hash/maphash"
 	"os"
 	"os/user"
 	"path/filepath"
@@ -17,6 +16,7 @@ import (
 	"time"
 
 	"github.com/keyctl/keyctl/internal/build"
+	"github.com/keyctl/keyctl/internal/keyset"
 	"github.com/keyctl/keyctl/internal/revoke"
 	"github.com/keyctl/keyctl/providers"
 )
@@ -120,56 +120,11 @@ func (l *Log) Append(results []revoke.Result) error {
 // Close closes the file.
 func (l *Log) Close() error { return l.f.Close() }
 
-// KeySet is a set of (provider, id) pairs stored as 128-bit hashes, so a
-// million keys cost tens of megabytes, not hundreds; a false match needs a
-// 128-bit collision.
-type KeySet struct {
-	seeds [2]maphash.Seed
-	m     map[[2]uint64]struct{}
-}
-
-// NewKeySet returns an empty set.
-func NewKeySet() *KeySet {
-	return &KeySet{seeds: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}, m: map[[2]uint64]struct{}{}}
-}
-
-func (s *KeySet) key(provider, id string) [2]uint64 {
-	var k [2]uint64
-	for i, seed := range s.seeds {
-		var h maphash.Hash
-		h.SetSeed(seed)
-		h.WriteString(provider)
-		h.WriteByte(0)
-		h.WriteString(id)
-		k[i] = h.Sum64()
-	}
-	return k
-}
-
-// Add adds a key and reports whether it was new.
-func (s *KeySet) Add(provider, id string) bool {
-	k := s.key(provider, id)
-	if _, ok := s.m[k]; ok {
-		return false
-	}
-	s.m[k] = struct{}{}
-	return true
-}
-
-// Has reports whether the key is in the set.
-func (s *KeySet) Has(provider, id string) bool {
-	_, ok := s.m[s.key(provider, id)]
-	return ok
-}
-
-// Len is the number of keys.
-func (s *KeySet) Len() int { return len(s.m) }
-
 // Revoked reads an audit log and returns the keys it shows as revoked or
 // already revoked. A missing log is an empty set; unreadable lines (a
 // torn last line after a crash) are skipped.
-func Revoked(path string) (*KeySet, error) {
-	set := NewKeySet()
+func Revoked(path string) (*keyset.Set, error) {
+	set := keyset.New()
 	f, err := os.Open(path)
 	if os.IsNotExist(err) {
 		return set, nil

@@ -32,13 +32,7 @@ func (s *Sandbox) lava(w http.ResponseWriter, r *http.Request) {
 		lavaError(w, http.StatusTooManyRequests, "secret_key_cooldown", fmt.Sprintf("Cooldown period active: wait %d seconds after creation", left))
 		return
 	}
-	active := 0
-	for _, other := range s.keys["lava"] {
-		if other.State == Active {
-			active++
-		}
-	}
-	if active <= 1 && !s.opts.AnyID {
+	if !s.opts.AnyID && s.activeKeys("lava") <= 1 {
 		lavaError(w, http.StatusBadRequest, "last_secret_key", "Cannot delete the last remaining secret key")
 		return
 	}
@@ -47,6 +41,17 @@ func (s *Sandbox) lava(w http.ResponseWriter, r *http.Request) {
 }
 
 const lavaCooldown = 15 * time.Second
+
+// activeKeys counts a provider's active keys. Call with s.mu held.
+func (s *Sandbox) activeKeys(provider string) int {
+	n := 0
+	for _, k := range s.keys[provider] {
+		if k.State == Active {
+			n++
+		}
+	}
+	return n
+}
 
 func lavaError(w http.ResponseWriter, status int, code, message string) {
 	writeJSON(w, status, map[string]any{"error": map[string]any{"message": message, "code": code, "status": status}})

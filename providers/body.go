@@ -1,6 +1,7 @@
 package providers
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"mime"
@@ -12,11 +13,18 @@ import (
 // of that shape. Empty, truncated or non-JSON bodies return false; the caller
 // then falls back to the status code.
 func DecodeJSON(body []byte, v any) bool {
-	trimmed := strings.TrimSpace(string(body))
-	if !strings.HasPrefix(trimmed, "{") {
+	trimmed := bytes.TrimSpace(body)
+	if len(trimmed) == 0 || trimmed[0] != '{' {
 		return false
 	}
-	return json.Unmarshal([]byte(trimmed), v) == nil
+	return json.Unmarshal(trimmed, v) == nil
+}
+
+// MayBeFalse reports whether a success body could hold a JSON false, the
+// only case in which decoding it changes the outcome ({"deleted": false},
+// {"success": false}). Skipping the decode otherwise keeps large batches cheap.
+func MayBeFalse(body []byte) bool {
+	return bytes.Contains(body, []byte("false"))
 }
 
 // BodyNote describes a body that gave no message, so the user can tell an

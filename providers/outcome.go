@@ -3,6 +3,7 @@ package providers
 import (
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -76,9 +77,9 @@ func FromStatus(status int, header http.Header, message string) Outcome {
 // StatusText is "404 Not Found", or "599" for a code Go does not name.
 func StatusText(status int) string {
 	if t := http.StatusText(status); t != "" {
-		return fmt.Sprintf("%d %s", status, t)
+		return strconv.Itoa(status) + " " + t
 	}
-	return fmt.Sprintf("%d", status)
+	return strconv.Itoa(status)
 }
 
 // WithHint appends advice to a message.

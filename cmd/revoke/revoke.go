@@ -199,8 +199,10 @@ func revokeRun(ctx context.Context, opts *RevokeOptions) error {
 		defer from.Close()
 	}
 
+	// Counting reads a --from file twice; only worth it for a person at a
+	// terminal, who gets a prompt and a progress bar.
 	total := -1
-	if opts.From != "-" {
+	if opts.From != "-" && (opts.IO.CanPrompt() || opts.IO.IsStderrTTY()) {
 		counts, n, err := b.countByProvider()
 		if err != nil {
 			return cmdutil.FlagErrorf("--from: %v", err)

@@ -7,6 +7,7 @@ package audit
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -55,7 +56,8 @@ func DefaultPath() string {
 type Log struct {
 	f          *os.File
 	user, host string
-	buf        []byte
+	buf        bytes.Buffer
+	enc        *json.Encoder
 	now        func() time.Time
 }
 
@@ -70,6 +72,8 @@ func Open(path string) (*Log, error) {
 		return nil, fmt.Errorf("audit log: %w", err)
 	}
 	l := &Log{f: f, user: currentUser(), now: time.Now}
+	l.enc = json.NewEncoder(&l.buf)
+	l.enc.SetEscapeHTML(false)
 	l.host, _ = os.Hostname()
 	return l, nil
 }
@@ -84,7 +88,7 @@ func currentUser() string {
 // Append writes results and syncs them to disk before returning. Dry-run
 // results are not recorded: the log is the record of what was done.
 func (l *Log) Append(results []revoke.Result) error {
-	l.buf = l.buf[:0]
+	l.buf.Reset()
 	now := l.now().UTC()
 	for _, r := range results {
 		if r.Outcome == providers.DryRun {
@@ -95,20 +99,18 @@ func (l *Log) Append(results []revoke.Result) error {
 			ExitCode: int(r.ExitCode), Attempts: r.Attempts, Message: r.Message, DurationMS: r.DurationMS,
 			Version: build.Version, User: l.user, Host: l.host,
 		}
-		line, err := json.Marshal(rec)
-		if err != nil {
+		if err := l.enc.Encode(rec); err != nil {
 			return err
 		}
-		l.buf = append(append(l.buf, line...), '\n')
 	}
-	if len(l.buf) == 0 {
+	if l.buf.Len() == 0 {
 		return nil
 	}
 	if err := lock(l.f); err != nil {
 		return fmt.Errorf("audit log: lock: %w", err)
 	}
 	defer unlock(l.f)
-	if _, err := l.f.Write(l.buf); err != nil {
+	if _, err := l.f.Write(l.buf.Bytes()); err != nil {
 		return fmt.Errorf("audit log: %w", err)
 	}
 	if err := l.f.Sync(); err != nil {

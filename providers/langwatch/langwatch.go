@@ -59,7 +59,7 @@ func (Adapter) Classify(status int, header http.Header, body []byte) providers.O
 		var ok struct {
 			Success *bool `json:"success"`
 		}
-		if providers.DecodeJSON(body, &ok) && ok.Success != nil && !*ok.Success {
+		if providers.MayBeFalse(body) && providers.DecodeJSON(body, &ok) && ok.Success != nil && !*ok.Success {
 			return providers.Outcome{State: providers.Failed, Code: exit.Unexpected,
 				Message: "LangWatch answered 200 but reported success=false; verify the key in LangWatch"}
 		}

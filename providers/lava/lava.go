@@ -74,7 +74,7 @@ func (Adapter) Classify(status int, header http.Header, body []byte) providers.O
 			ID      string `json:"id"`
 			Deleted *bool  `json:"deleted"`
 		}
-		if providers.DecodeJSON(body, &ok) && ok.Deleted != nil && !*ok.Deleted {
+		if providers.MayBeFalse(body) && providers.DecodeJSON(body, &ok) && ok.Deleted != nil && !*ok.Deleted {
 			return providers.Outcome{State: providers.Failed, Code: exit.Unexpected,
 				Message: "Lava answered 200 but reported deleted=false; verify the key in the Lava dashboard"}
 		}

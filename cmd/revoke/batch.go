@@ -107,6 +107,16 @@ func (b *batch) job(e input.Entry) engine.Job {
 // largeBatch is the size from which the set of seen keys dominates the heap.
 const largeBatch = 100_000
 
+// relaxGC lets the heap grow to three times what is live before a
+// collection: a revocation run is short and its live heap small, so fewer
+// collections buy throughput at the cost of a few megabytes. tightenGC takes
+// over for large batches.
+func relaxGC() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(200)
+	}
+}
+
 // tightenGC makes the collector run at 25% heap growth instead of 100% once
 // a batch is large, so a million keys stay within tens of megabytes. The key
 // set holds no pointers, so the extra collections are cheap. A GOGC chosen

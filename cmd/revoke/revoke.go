@@ -136,6 +136,7 @@ in the config file, never from the command line.`,
 }
 
 func revokeRun(ctx context.Context, opts *RevokeOptions) error {
+	relaxGC()
 	b := &batch{opts: opts, seen: keyset.New()}
 	if opts.Provider != "" {
 		p, err := providers.Lookup(opts.Provider)

@@ -423,11 +423,22 @@ func (e *Engine) send(ctx context.Context, req *providers.Request, global chan s
 	// Read at most MaxBody: a hostile 64 MiB body costs neither memory nor
 	// time. A body cut short by a timeout or reset still leaves the status,
 	// which is what decides the outcome.
-	body, _ := io.ReadAll(io.LimitReader(raw.Body, providers.MaxBody))
+	body, _ := readBody(raw)
 	if e.Debug != nil {
 		e.Debug.Printf("< body (%d bytes read): %s", len(body), providers.Clean(string(body)))
 	}
 	return attempt{status: raw.StatusCode, header: raw.Header, body: body}
+}
+
+// readBody reads at most MaxBody bytes, sized from Content-Length when the
+// server sent one, so the common tiny JSON answer costs one small allocation.
+func readBody(resp *http.Response) ([]byte, error) {
+	if n := resp.ContentLength; n >= 0 && n < providers.MaxBody {
+		body := make([]byte, n)
+		read, err := io.ReadFull(resp.Body, body)
+		return body[:read], err
+	}
+	return io.ReadAll(io.LimitReader(resp.Body, providers.MaxBody))
 }
 
 // describeError turns a transport error into a message without the URL

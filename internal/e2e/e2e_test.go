@@ -163,3 +163,98 @@ func TestBinaryInterruptExits130WithAResultPerKey(t *testing.T) {
 		t.Fatalf("want a result for each of 3 keys, got:\n%s", out.String())
 	}
 }
+
+func TestBinaryInterruptedStdinBatch(t *testing.T) {
+	srv := testutil.NewServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		testutil.Respond(w, 429, "", "Retry-After", "30")
+	})
+	home := t.TempDir()
+	cmd := exec.Command(binary, "revoke", "lava", "--from", "-", "--base-url", srv.URL, "--per-provider", "1")
+	cmd.Env = []string{"HOME=" + home, "XDG_CONFIG_HOME=" + home, "XDG_STATE_HOME=" + home, "KEYCTL_LAVA_TOKEN=" + secret}
+	stdin, err := cmd.StdinPipe() // a pipe that never closes
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stdin.Close()
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintln(stdin, "k1\nk2\nk3\nk1")
+	deadline := time.Now().Add(5 * time.Second)
+	for len(srv.Requests()) == 0 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	_ = cmd.Process.Signal(syscall.SIGTERM)
+	start := time.Now()
+	err = cmd.Wait()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 130 {
+		t.Fatalf("exit %v, want 130; stderr %s", err, errOut.String())
+	}
+	if time.Since(start) > 3*time.Second {
+		t.Fatalf("took %s to stop", time.Since(start))
+	}
+	outcomes := map[string]int{}
+	for _, line := range strings.Split(strings.TrimSpace(out.String()), "\n") {
+		var r struct{ Outcome, ID string }
+		if err := json.Unmarshal([]byte(line), &r); err != nil {
+			t.Fatalf("%q: %v", line, err)
+		}
+		outcomes[r.Outcome]++
+	}
+	if outcomes["skipped"] != 2 || outcomes["failed"] != 1 || outcomes["duplicate"] != 1 {
+		t.Fatalf("outcomes %v, want 1 failed (in flight), 2 skipped, 1 duplicate:\n%s", outcomes, out.String())
+	}
+	if !strings.Contains(errOut.String(), "standard input was not read past line 4") {
+		t.Fatalf("stderr %q", errOut.String())
+	}
+}
+
+func TestConcurrentProcessesShareTheAuditLog(t *testing.T) {
+	srv := testutil.NewServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		testutil.Respond(w, 200, `{"id":"x","deleted":true}`)
+	})
+	dir := t.TempDir()
+	log := filepath.Join(dir, "audit.jsonl")
+	var ids strings.Builder
+	for i := range 2000 {
+		fmt.Fprintf(&ids, "key-with-a-long-enough-id-to-make-lines-big-%05d\n", i)
+	}
+	file := filepath.Join(dir, "ids.txt")
+	if err := os.WriteFile(file, []byte(ids.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var cmds []*exec.Cmd
+	for range 3 {
+		cmd := exec.Command(binary, "revoke", "lava", "--from", file, "--base-url", srv.URL, "--audit-log", log, "-o", "json")
+		cmd.Env = []string{"HOME=" + dir, "KEYCTL_LAVA_TOKEN=" + secret}
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		cmds = append(cmds, cmd)
+	}
+	for _, c := range cmds {
+		if err := c.Wait(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	raw, err := os.ReadFile(log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSuffix(string(raw), "\n"), "\n")
+	if len(lines) != 6000 {
+		t.Fatalf("%d audit lines, want 6000", len(lines))
+	}
+	for _, l := range lines {
+		var rec map[string]any
+		if err := json.Unmarshal([]byte(l), &rec); err != nil {
+			t.Fatalf("torn audit line %q", l)
+		}
+	}
+	if strings.Contains(string(raw), secret) {
+		t.Fatal("credential in the audit log")
+	}
+}

@@ -353,3 +353,37 @@ func TestRetryAfterPausesTheWholeProvider(t *testing.T) {
 		t.Fatalf("waited %s in all (%v), want about 7s", w, clock.Sleeps)
 	}
 }
+
+func TestSlowProviderDoesNotStarveOthers(t *testing.T) {
+	release := make(chan struct{})
+	slow := testutil.NewServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		<-release
+		testutil.Respond(w, 200, `{"id":"k","deleted":true}`)
+	})
+	fast := testutil.NewServer(t, func(w http.ResponseWriter, r *http.Request, n int) { testutil.Respond(w, 200, `{"success":true}`) })
+	e := newEngine(t, revoke.RealClock{})
+	e.Concurrency, e.PerProvider = 4, 2
+	var jobs []revoke.Job
+	for i := range 10 {
+		jobs = append(jobs, job(t, lava.Adapter{}, slow.URL, fmt.Sprint("slow", i)))
+	}
+	for i := range 10 {
+		jobs = append(jobs, job(t, langwatch.Adapter{}, fast.URL, fmt.Sprint("fast", i)))
+	}
+	fastDone := make(chan int, 1)
+	go func() {
+		deadline := time.Now().Add(5 * time.Second)
+		for time.Now().Before(deadline) && len(fast.Requests()) < 10 {
+			time.Sleep(5 * time.Millisecond)
+		}
+		fastDone <- len(fast.Requests())
+		close(release)
+	}()
+	rs := runJobs(context.Background(), e, jobs...)
+	if n := <-fastDone; n != 10 {
+		t.Fatalf("only %d of the fast provider's keys were sent while the slow one hung", n)
+	}
+	if len(rs) != 20 {
+		t.Fatalf("%d results", len(rs))
+	}
+}

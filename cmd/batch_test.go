@@ -43,10 +43,14 @@ func writeFile(t *testing.T, content string) string {
 	return p
 }
 
+// byID indexes results by provider/id; a duplicate's result never hides
+// the result of the key it repeats.
 func byID(rs []revoke.Result) map[string]revoke.Result {
 	m := map[string]revoke.Result{}
 	for _, r := range rs {
-		m[r.Provider+"/"+r.ID] = r
+		if r.Outcome != "duplicate" {
+			m[r.Provider+"/"+r.ID] = r
+		}
 	}
 	return m
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/keyctl/keyctl/cmd/configcmd"
 	providerscmd "github.com/keyctl/keyctl/cmd/providers"
 	revokecmd "github.com/keyctl/keyctl/cmd/revoke"
 	sandboxcmd "github.com/keyctl/keyctl/cmd/sandbox"
@@ -35,6 +36,7 @@ See 'keyctl help exit-codes' for what each exit code means.`,
 	root.SetVersionTemplate("{{.Version}}\n")
 	pf := root.PersistentFlags()
 	pf.StringVar(&f.ConfigPath, "config", "", "config file (default $XDG_CONFIG_HOME/keyctl/config.yaml, or KEYCTL_CONFIG)")
+	pf.StringVar(&f.Profile, "profile", "", "config profile to use (default KEYCTL_PROFILE, or default_profile in the config)")
 	pf.BoolVar(&f.Debug, "debug", false, "trace requests and responses on stderr, credentials masked")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &cmdutil.FlagError{Err: err} })
 	root.SetOut(f.IO.Out)
@@ -43,6 +45,7 @@ See 'keyctl help exit-codes' for what each exit code means.`,
 	root.AddCommand(revokecmd.NewCmdRevoke(f, nil))
 	root.AddCommand(providerscmd.NewCmdProviders(f))
 	root.AddCommand(sandboxcmd.NewCmdSandbox(f))
+	root.AddCommand(configcmd.NewCmdConfig(f))
 	root.AddCommand(newCmdVersion(f))
 	root.AddCommand(&cobra.Command{
 		Use:   "exit-codes",

@@ -4,7 +4,6 @@ package providers
 
 import (
 	"encoding/json"
-	"fmt"
 
 	"github.com/olekukonko/tablewriter"
 	"github.com/spf13/cobra"
@@ -24,7 +23,7 @@ type Row struct {
 	Endpoint         string `json:"endpoint"`
 	Auth             string `json:"auth"`
 	Credential       string `json:"credential"`
-	CredentialSource string `json:"credential_source"` // e.g. "env KEYCTL_LAVA_TOKEN", "" when missing
+	CredentialSource string `json:"credential_source"` // e.g. "env KEYCTL_LAVA_TOKEN", "" when missing; never the value
 	Configured       bool   `json:"configured"`
 	IDPattern        string `json:"id_pattern,omitempty"`
 }
@@ -34,7 +33,7 @@ func NewCmdProviders(f *cmdutil.Factory) *cobra.Command {
 	var format string
 	cmd := &cobra.Command{
 		Use:   "providers",
-		Short: "List providers, their endpoints and whether a credential is configured",
+		Short: "List providers, their endpoints and where each credential would come from",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, err := f.Config()
@@ -86,16 +85,12 @@ func Rows(cfg *config.Config) []Row {
 	for _, p := range providers.All() {
 		info := p.Info()
 		base := cfg.Get(config.ProviderKey(info.Name, "base_url"), nil, info.DefaultBaseURL)
-		tok := cfg.Token(info.Name)
-		r := Row{
+		origin, ok := cfg.CredentialSource(info.Name)
+		rows = append(rows, Row{
 			Name: info.Name, Title: info.Title, BaseURL: base.Value, BaseURLSource: string(base.Source),
 			Endpoint: info.Endpoint, Auth: info.Auth, Credential: info.Credential,
-			Configured: tok.Set(), IDPattern: info.IDPattern,
-		}
-		if r.Configured {
-			r.CredentialSource = fmt.Sprintf("%s %s", tok.Source, tok.Origin)
-		}
-		rows = append(rows, r)
+			Configured: ok, CredentialSource: origin, IDPattern: info.IDPattern,
+		})
 	}
 	return rows
 }

@@ -7,6 +7,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -55,6 +56,7 @@ type RevokeOptions struct {
 	Yes           bool
 	NoAudit       bool
 	Resume        bool
+	TokenStdin    bool
 
 	// cmd gives access to the flags, whose values resolve with
 	// flag > env > file > default.
@@ -127,6 +129,7 @@ in the config file, never from the command line.`,
 	fl.BoolVar(&opts.NoAudit, "no-audit", false, "do not write the audit log")
 	fl.BoolVar(&opts.Resume, "resume", false, "skip keys the audit log shows as revoked or already revoked")
 	fl.BoolVarP(&opts.Yes, "yes", "y", false, "do not ask for confirmation before a batch")
+	fl.BoolVar(&opts.TokenStdin, "token-stdin", false, "read the provider's credential from the first line of standard input")
 	fl.BoolVar(&opts.IgnoreMissing, "ignore-missing", false, "count keys not found (404) as success")
 	fl.BoolVar(&opts.DryRun, "dry-run", false, "print the requests that would be sent and send nothing")
 	fl.BoolVar(&opts.SkipIDCheck, "skip-id-check", false, "send ids that do not match the provider's documented pattern")
@@ -157,6 +160,23 @@ func revokeRun(ctx context.Context, opts *RevokeOptions) error {
 	if opts.Sandbox && opts.cmd.Flags().Changed("base-url") {
 		return cmdutil.FlagErrorf("--sandbox and --base-url cannot be used together")
 	}
+	var stdinToken string
+	if opts.TokenStdin {
+		switch {
+		case b.provider == nil:
+			return cmdutil.FlagErrorf("--token-stdin needs a provider argument: it is the credential of that one provider")
+		case opts.From == "-":
+			return cmdutil.FlagErrorf("--token-stdin and --from - both read standard input; put the keys in a file")
+		}
+		line, err := bufio.NewReader(opts.IO.In).ReadString('\n')
+		stdinToken = strings.TrimSpace(line)
+		if stdinToken == "" {
+			if err == nil || err == io.EOF {
+				return &config.Error{Msg: "--token-stdin: standard input held no credential; nothing sent"}
+			}
+			return &config.Error{Msg: fmt.Sprintf("--token-stdin: %v; nothing sent", err)}
+		}
+	}
 
 	cfg, err := opts.Config()
 	if err != nil {
@@ -168,7 +188,7 @@ func revokeRun(ctx context.Context, opts *RevokeOptions) error {
 	}
 
 	secrets := &redact.Secrets{}
-	b.targets = &targets{opts: opts, cfg: cfg, onToken: func(p providers.Provider, token string) {
+	b.targets = &targets{ctx: ctx, stdinToken: stdinToken, opts: opts, cfg: cfg, onToken: func(p providers.Provider, token string) {
 		secrets.Add(token)
 		if cc, ok := p.(providers.CredentialChecker); ok && !opts.Sandbox {
 			if w := cc.CheckCredential(token); w != "" {

@@ -1,9 +1,11 @@
 package revoke
 
 import (
+	"context"
 	"fmt"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/keyctl/keyctl/config"
@@ -84,8 +86,16 @@ func resolve(opts *RevokeOptions, cfg *config.Config) (settings, error) {
 		return st, badSetting(out, "expected table or json")
 	}
 
-	if !opts.NoAudit && !opts.DryRun {
-		st.auditLog = cfg.Get("audit_log", fl.Lookup("audit-log"), audit.DefaultPath()).Value
+	noAudit := get("no_audit", "no-audit")
+	off, err := strconv.ParseBool(noAudit.Value)
+	if err != nil {
+		return st, badSetting(noAudit, "expected true or false")
+	}
+	if !off && !opts.DryRun {
+		st.auditLog = get("audit_log", "audit-log").Value
+		if st.auditLog == "" {
+			st.auditLog = audit.DefaultPath()
+		}
 	}
 	return st, nil
 }
@@ -101,11 +111,13 @@ func badSetting(s config.Setting, why string) error {
 // targets resolves, once per provider, where and with what credential its
 // keys are sent.
 type targets struct {
-	opts    *RevokeOptions
-	cfg     *config.Config
-	sandbox string // root URL of the in-process sandbox, "" when not used
-	onToken func(providers.Provider, string)
-	cache   map[string]targetResult
+	ctx        context.Context
+	stdinToken string // --token-stdin, for the provider argument
+	opts       *RevokeOptions
+	cfg        *config.Config
+	sandbox    string // root URL of the in-process sandbox, "" when not used
+	onToken    func(providers.Provider, string)
+	cache      map[string]targetResult
 }
 
 type targetResult struct {
@@ -136,10 +148,7 @@ func (t *targets) resolve(p providers.Provider) (providers.Target, error) {
 		u, _ := url.Parse(sandbox.BaseURLs(t.sandbox)[info.Name])
 		return providers.Target{BaseURL: u, Token: sandbox.Token(info.Name), SkipIDCheck: skip}, nil
 	}
-	base := t.cfg.Get(config.ProviderKey(info.Name, "base_url"), nil, info.DefaultBaseURL)
-	if f := t.opts.cmd.Flags().Lookup("base-url"); f.Changed {
-		base = config.Setting{Value: f.Value.String(), Source: config.SourceFlag, Origin: "--base-url"}
-	}
+	base := t.cfg.Get(config.ProviderKey(info.Name, "base_url"), t.opts.cmd.Flags().Lookup("base-url"), info.DefaultBaseURL)
 	u, err := httpclient.ParseBaseURL(base.Value)
 	if err != nil {
 		if base.Source == config.SourceFlag {
@@ -147,9 +156,18 @@ func (t *targets) resolve(p providers.Provider) (providers.Target, error) {
 		}
 		return providers.Target{}, &config.Error{Msg: fmt.Sprintf("%s: %v", base.Origin, err)}
 	}
-	tok := t.cfg.Token(info.Name)
-	if !tok.Set() {
-		return providers.Target{}, config.MissingTokenError(info.Name, info.Credential)
+	var token string
+	if t.stdinToken != "" && t.opts.Provider != "" && strings.EqualFold(t.opts.Provider, info.Name) {
+		token = t.stdinToken
+	} else {
+		cred, err := t.cfg.Credential(t.ctx, info.Name, info.Credential)
+		if err != nil {
+			return providers.Target{}, err
+		}
+		if cred.Warning != "" {
+			fmt.Fprintf(t.opts.IO.ErrOut, "warning: %s\n", cred.Warning)
+		}
+		token = cred.Value
 	}
-	return providers.Target{BaseURL: u, Token: tok.Value, SkipIDCheck: skip}, nil
+	return providers.Target{BaseURL: u, Token: token, SkipIDCheck: skip}, nil
 }

@@ -19,16 +19,31 @@ type Factory struct {
 	IO *iostreams.IOStreams
 	// ConfigPath is --config; "" uses KEYCTL_CONFIG or the default path.
 	ConfigPath string
-	Debug      bool
+	// Profile is --profile; "" uses KEYCTL_PROFILE or default_profile.
+	Profile string
+	Debug   bool
 	// Transport replaces the HTTP transport (tests); nil uses the real one.
 	Transport http.RoundTripper
 	// Clock replaces the wall clock (tests).
 	Clock revoke.Clock
+
+	cfg *config.Config
 }
 
-// Config loads the configuration file.
+// Config loads the configuration file once and prints its warnings.
 func (f *Factory) Config() (*config.Config, error) {
-	return config.Load(f.ConfigPath)
+	if f.cfg != nil {
+		return f.cfg, nil
+	}
+	cfg, err := config.Load(config.Options{Path: f.ConfigPath, Profile: f.Profile, Providers: providers.Names()})
+	if err != nil {
+		return nil, err
+	}
+	for _, w := range cfg.Warnings {
+		fmt.Fprintf(f.IO.ErrOut, "warning: %s\n", w)
+	}
+	f.cfg = cfg
+	return cfg, nil
 }
 
 // FlagError is a usage error: exit 2.

@@ -1,0 +1,208 @@
+// Package configcmd is `keyctl config`: init, path and view.
+package configcmd
+
+import (
+	_ "embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/olekukonko/tablewriter"
+	"github.com/spf13/cobra"
+
+	revokecmd "github.com/keyctl/keyctl/cmd/revoke"
+	"github.com/keyctl/keyctl/config"
+	"github.com/keyctl/keyctl/internal/cmdutil"
+	"github.com/keyctl/keyctl/internal/output"
+	"github.com/keyctl/keyctl/internal/redact"
+	"github.com/keyctl/keyctl/providers"
+)
+
+//go:embed template.yaml
+var template string
+
+// NewCmdConfig builds `keyctl config`.
+func NewCmdConfig(f *cmdutil.Factory) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "config",
+		Short: "Create, locate and inspect the configuration",
+	}
+	cmd.AddCommand(newCmdInit(f), newCmdPath(f), newCmdView(f))
+	return cmd
+}
+
+func newCmdInit(f *cmdutil.Factory) *cobra.Command {
+	var force bool
+	cmd := &cobra.Command{
+		Use:   "init",
+		Short: "Write a commented config template (mode 0600)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			path, _ := config.ResolvePath(f.ConfigPath)
+			if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+				return &config.Error{Msg: err.Error()}
+			}
+			flags := os.O_WRONLY | os.O_CREATE | os.O_EXCL
+			if force {
+				flags = os.O_WRONLY | os.O_CREATE | os.O_TRUNC
+			}
+			file, err := os.OpenFile(path, flags, 0o600)
+			if errors.Is(err, fs.ErrExist) {
+				return &config.Error{Msg: fmt.Sprintf("%s already exists; pass --force to overwrite it", path)}
+			}
+			if err != nil {
+				return &config.Error{Msg: err.Error()}
+			}
+			defer file.Close()
+			if err := file.Chmod(0o600); err != nil { // --force on a file that was looser
+				return &config.Error{Msg: err.Error()}
+			}
+			if _, err := file.WriteString(template); err != nil {
+				return &config.Error{Msg: err.Error()}
+			}
+			fmt.Fprintf(f.IO.ErrOut, "Wrote %s\n", path)
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&force, "force", false, "overwrite an existing file")
+	return cmd
+}
+
+func newCmdPath(f *cmdutil.Factory) *cobra.Command {
+	return &cobra.Command{
+		Use:   "path",
+		Short: "Print the config file keyctl reads",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			path, _ := config.ResolvePath(f.ConfigPath)
+			_, err := fmt.Fprintln(f.IO.Out, path)
+			return err
+		},
+	}
+}
+
+// Entry is one effective setting in `keyctl config view -o json`.
+type Entry struct {
+	Key    string `json:"key"`
+	Value  string `json:"value"`
+	Source string `json:"source"`
+	Origin string `json:"origin,omitempty"`
+}
+
+func newCmdView(f *cmdutil.Factory) *cobra.Command {
+	var format string
+	cmd := &cobra.Command{
+		Use:   "view",
+		Short: "Show the effective settings and where each comes from (secrets masked)",
+		Long: `Show every effective setting, its value and its source: flag, env, file or
+default. Credentials are never shown, and token_command is not run: the view
+says where the credential would come from.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := f.Config()
+			if err != nil {
+				return err
+			}
+			entries := View(cfg, revokecmd.NewCmdRevoke(f, nil))
+			if format == "" {
+				format = output.FormatJSON
+				if f.IO.IsStdoutTTY() {
+					format = output.FormatTable
+				}
+			}
+			switch format {
+			case output.FormatJSON:
+				enc := json.NewEncoder(f.IO.Out)
+				enc.SetEscapeHTML(false)
+				for _, e := range entries {
+					if err := enc.Encode(e); err != nil {
+						return err
+					}
+				}
+				return nil
+			case output.FormatTable:
+				t := tablewriter.NewWriter(f.IO.Out)
+				t.Header("Key", "Value", "Source")
+				for _, e := range entries {
+					src := e.Source
+					if e.Origin != "" && e.Origin != "default" {
+						src += " " + e.Origin
+					}
+					if err := t.Append(e.Key, e.Value, src); err != nil {
+						return err
+					}
+				}
+				return t.Render()
+			}
+			return cmdutil.FlagErrorf("unknown output format %q (use table or json)", format)
+		},
+	}
+	cmd.Flags().StringVarP(&format, "output", "o", "", "output format: table or json")
+	return cmd
+}
+
+// View lists the effective settings. Defaults come from the revoke
+// command's flags, the one place they are defined.
+func View(cfg *config.Config, revoke *cobra.Command) []Entry {
+	file := cfg.Path()
+	fileSource := "file"
+	if file == "" {
+		file, _ = config.ResolvePath("")
+		fileSource = "none (file not found)"
+	}
+	entries := []Entry{{Key: "config_file", Value: file, Source: fileSource}}
+	if p := cfg.Profile(); p.Source != config.SourceNone {
+		entries = append(entries, Entry{Key: "profile", Value: p.Value, Source: string(p.Source), Origin: p.Origin})
+	} else {
+		entries = append(entries, Entry{Key: "profile", Value: "(none)", Source: string(config.SourceDefault)})
+	}
+	for _, key := range config.GlobalKeys {
+		if key == "default_profile" {
+			continue
+		}
+		def := ""
+		if fl := revoke.Flags().Lookup(strings.ReplaceAll(key, "_", "-")); fl != nil {
+			def = fl.DefValue
+		}
+		s := cfg.Get(key, nil, def)
+		value := s.Value
+		switch {
+		case !s.Set() && key == "output":
+			value, s.Source = "table on a terminal, json otherwise", config.SourceDefault
+		case !s.Set() && key == "audit_log":
+			value, s.Source = "$XDG_STATE_HOME/keyctl/audit.jsonl", config.SourceDefault
+		case !s.Set():
+			value, s.Source = "(not set)", config.SourceNone
+		}
+		entries = append(entries, Entry{Key: key, Value: value, Source: string(s.Source), Origin: originOf(s)})
+	}
+	for _, p := range providers.All() {
+		info := p.Info()
+		base := cfg.Get(config.ProviderKey(info.Name, "base_url"), nil, info.DefaultBaseURL)
+		entries = append(entries, Entry{Key: config.ProviderKey(info.Name, "base_url"), Value: base.Value, Source: string(base.Source), Origin: originOf(base)})
+		e := Entry{Key: config.ProviderKey(info.Name, "credential"), Value: "(not set)", Source: string(config.SourceNone)}
+		if origin, ok := cfg.CredentialSource(info.Name); ok {
+			e.Value, e.Source, e.Origin = redact.Mask, sourceOf(origin), origin
+		}
+		entries = append(entries, e)
+	}
+	return entries
+}
+
+func originOf(s config.Setting) string {
+	if s.Source == config.SourceDefault || s.Source == config.SourceNone {
+		return ""
+	}
+	return s.Origin
+}
+
+func sourceOf(origin string) string {
+	if strings.HasPrefix(origin, "env ") {
+		return string(config.SourceEnv)
+	}
+	return string(config.SourceFile)
+}

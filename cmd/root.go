@@ -49,8 +49,10 @@ See 'keyctl help exit-codes' for what each exit code means.`,
 	root.AddCommand(newCmdVersion(f))
 	root.AddCommand(&cobra.Command{
 		Use:   "exit-codes",
-		Short: "What each exit code means",
+		Short: "What each exit code means (also: keyctl help exit-codes)",
 		Long:  exit.Help(),
+		Args:  cobra.NoArgs,
+		Run:   func(cmd *cobra.Command, _ []string) { fmt.Fprint(f.IO.Out, exit.Help()) },
 	})
 	return root
 }

@@ -258,3 +258,32 @@ func TestConcurrentProcessesShareTheAuditLog(t *testing.T) {
 		t.Fatal("credential in the audit log")
 	}
 }
+
+func TestVersionInjectedAtBuild(t *testing.T) {
+	bin := filepath.Join(t.TempDir(), "keyctl")
+	pkg := "github.com/keyctl/keyctl/internal/build"
+	ldflags := fmt.Sprintf("-X %s.Version=v9.8.7 -X %s.Commit=0123abcd -X %s.Date=2026-11-22T00:00:00Z", pkg, pkg, pkg)
+	if out, err := exec.Command("go", "build", "-trimpath", "-ldflags", ldflags, "-o", bin, "github.com/keyctl/keyctl").CombinedOutput(); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	for _, args := range [][]string{{"version"}, {"--version"}} {
+		out, err := exec.Command(bin, args...).Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := string(out)
+		if !strings.Contains(s, "keyctl v9.8.7") || !strings.Contains(s, "commit 0123abcd") || !strings.Contains(s, "built 2026-11-22T00:00:00Z") || !strings.Contains(s, "go1.") {
+			t.Errorf("%v: %q", args, s)
+		}
+	}
+	// The User-Agent carries the version.
+	srv := testutil.NewServer(t, func(w http.ResponseWriter, r *http.Request, n int) { testutil.Respond(w, 204, "") })
+	cmd := exec.Command(bin, "revoke", "altostrat", "api_key_0123456789abcdefghijABCDEFG", "--base-url", srv.URL, "--no-audit")
+	cmd.Env = []string{"HOME=" + t.TempDir(), "KEYCTL_ALTOSTRAT_TOKEN=" + secret}
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	if ua := srv.Requests()[0].Header.Get("User-Agent"); ua != "keyctl/v9.8.7" {
+		t.Errorf("User-Agent %q", ua)
+	}
+}

@@ -1,0 +1,223 @@
+package contract
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+var (
+	prismBin  string
+	keyctlBin string
+	skipWhy   string
+)
+
+func TestMain(m *testing.M) {
+	os.Exit(setup(m))
+}
+
+func setup(m *testing.M) int {
+	if _, err := exec.LookPath("node"); err != nil {
+		skipWhy = "Node.js is not installed: the contract tests run Prism (npm @stoplight/prism-cli) and are skipped"
+		return m.Run()
+	}
+	prismBin, _ = filepath.Abs(filepath.Join("node_modules", ".bin", "prism"))
+	if _, err := os.Stat(prismBin); err != nil {
+		npm := exec.Command("npm", "ci", "--no-audit", "--no-fund")
+		npm.Stdout, npm.Stderr = os.Stderr, os.Stderr
+		if err := npm.Run(); err != nil {
+			fmt.Fprintln(os.Stderr, "contract: installing Prism with `npm ci` in internal/contract failed:", err)
+			return 1
+		}
+	}
+	dir, err := os.MkdirTemp("", "keyctl-contract")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer os.RemoveAll(dir)
+	keyctlBin = filepath.Join(dir, "keyctl")
+	build := exec.Command("go", "build", "-o", keyctlBin, "github.com/keyctl/keyctl")
+	build.Stderr = os.Stderr
+	if err := build.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "building keyctl:", err)
+		return 1
+	}
+	return m.Run()
+}
+
+func needPrism(t *testing.T) {
+	t.Helper()
+	if skipWhy != "" {
+		t.Skip(skipWhy)
+	}
+}
+
+func freePort(t *testing.T) int {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port
+}
+
+// startPrism runs `prism <mode> …` on a free port and waits until it listens.
+func startPrism(t *testing.T, args ...string) string {
+	t.Helper()
+	port := freePort(t)
+	full := append([]string{args[0], "--port", fmt.Sprint(port), "--host", "127.0.0.1"}, args[1:]...)
+	cmd := exec.Command(prismBin, full...)
+	var logs bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &logs, &logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		if t.Failed() {
+			t.Logf("prism %s log:\n%s", strings.Join(args, " "), tail(logs.String(), 4000))
+		}
+	})
+	addr := fmt.Sprintf("127.0.0.1:%d", port)
+	deadline := time.Now().Add(60 * time.Second)
+	for time.Now().Before(deadline) {
+		if c, err := net.DialTimeout("tcp", addr, 200*time.Millisecond); err == nil {
+			c.Close()
+			return "http://" + addr
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("prism %v did not start:\n%s", args, logs.String())
+	return ""
+}
+
+func tail(s string, n int) string {
+	if len(s) > n {
+		return s[len(s)-n:]
+	}
+	return s
+}
+
+// checker sits between keyctl and Prism: it asks Prism for a status with
+// Prefer: code=NNN (so keyctl needs no test-only flags) and records every
+// violation Prism reports, in the sl-violations header or as one of its own
+// error documents (no path matched, invalid request, invalid response).
+type checker struct {
+	target string
+	mu     sync.Mutex
+	prefer string
+	seen   []string
+}
+
+func newChecker(t *testing.T, target string) (*checker, string) {
+	c := &checker{target: target}
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		req, _ := http.NewRequest(r.Method, c.target+r.URL.EscapedPath(), r.Body)
+		req.Header = r.Header.Clone()
+		c.mu.Lock()
+		if c.prefer != "" {
+			req.Header.Set("Prefer", c.prefer)
+		}
+		c.mu.Unlock()
+		resp, err := client.Do(req)
+		if err != nil {
+			c.record(fmt.Sprintf("%s %s: %v", r.Method, r.URL, err))
+			http.Error(w, err.Error(), http.StatusBadGateway)
+			return
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		if v := resp.Header.Get("sl-violations"); v != "" {
+			c.record(fmt.Sprintf("%s %s: sl-violations %s", r.Method, r.URL, v))
+		}
+		if strings.Contains(resp.Header.Get("Content-Type"), "problem+json") && bytes.Contains(body, []byte("stoplight.io/prism/errors")) {
+			c.record(fmt.Sprintf("%s %s: %s", r.Method, r.URL, body))
+		}
+		for k, vs := range resp.Header {
+			w.Header()[k] = vs
+		}
+		w.WriteHeader(resp.StatusCode)
+		_, _ = w.Write(body)
+	}))
+	t.Cleanup(srv.Close)
+	return c, srv.URL
+}
+
+func (c *checker) record(v string) {
+	c.mu.Lock()
+	c.seen = append(c.seen, v)
+	c.mu.Unlock()
+}
+
+// take returns and clears the violations seen so far.
+func (c *checker) take() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	v := c.seen
+	c.seen = nil
+	return v
+}
+
+func (c *checker) setPrefer(p string) {
+	c.mu.Lock()
+	c.prefer = p
+	c.mu.Unlock()
+}
+
+type result struct {
+	Outcome    string `json:"outcome"`
+	HTTPStatus int    `json:"http_status"`
+	ExitCode   int    `json:"exit_code"`
+	Message    string `json:"message"`
+}
+
+// keyctl runs the binary with a clean environment.
+func keyctl(t *testing.T, env []string, args ...string) (int, []result, string) {
+	t.Helper()
+	home := t.TempDir()
+	cmd := exec.Command(keyctlBin, append(args, "-o", "json", "--no-audit")...)
+	cmd.Env = append([]string{"HOME=" + home, "XDG_CONFIG_HOME=" + home, "PATH=" + os.Getenv("PATH")}, env...)
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	err := cmd.Run()
+	code := 0
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	var rs []result
+	for _, line := range strings.Split(strings.TrimSpace(out.String()), "\n") {
+		if line == "" {
+			continue
+		}
+		var r result
+		if err := json.Unmarshal([]byte(line), &r); err != nil {
+			t.Fatalf("stdout line %q: %v", line, err)
+		}
+		rs = append(rs, r)
+	}
+	return code, rs, errOut.String()
+}
+
+func env(provider, baseURL, token string) []string {
+	up := strings.ToUpper(provider)
+	return []string{"KEYCTL_" + up + "_BASE_URL=" + baseURL, "KEYCTL_" + up + "_TOKEN=" + token}
+}

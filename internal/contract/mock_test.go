@@ -1,0 +1,115 @@
+package contract
+
+import (
+	"fmt"
+	"net/http"
+	"sync"
+	"testing"
+)
+
+// documented lists every status each provider's document lists, with the
+// outcome and exit code keyctl must report for it.
+var documented = map[string][]struct {
+	status  int
+	outcome string
+	code    int
+}{
+	"lava": {
+		{200, "revoked", 0}, {400, "failed", 7}, {401, "failed", 4}, {404, "not_found", 6}, {429, "failed", 9},
+	},
+	"langwatch": {
+		{200, "revoked", 0}, {401, "failed", 4}, {403, "failed", 5}, {404, "not_found", 6}, {409, "already_revoked", 0},
+	},
+	"liveavatar": {
+		{200, "revoked", 0}, {400, "failed", 7}, {401, "failed", 4}, {404, "not_found", 6}, {422, "failed", 8},
+	},
+	"altostrat": {
+		{204, "revoked", 0}, {401, "failed", 4}, {404, "not_found", 6},
+	},
+}
+
+// ids are valid for each provider's description.
+var ids = map[string]string{
+	"lava":       "sk_test_123",
+	"langwatch":  "key_abc",
+	"liveavatar": "sec_1",
+	"altostrat":  "api_key_0123456789abcdefghijABCDEFG",
+}
+
+const token = "contract-test-credential"
+
+// startMocks starts one Prism mock per provider, in parallel: each takes a
+// few seconds to start.
+func startMocks(t *testing.T) map[string]string {
+	t.Helper()
+	urls := map[string]string{}
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for p := range documented {
+		wg.Go(func() {
+			u := startPrism(t, "mock", "testdata/openapi/"+p+".yaml")
+			mu.Lock()
+			urls[p] = u
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	return urls
+}
+
+// TestEveryDocumentedStatus runs keyctl against Prism mocks of each
+// provider: each documented status must give the right outcome and exit
+// code, and Prism must find nothing wrong with any request keyctl sends.
+func TestEveryDocumentedStatus(t *testing.T) {
+	needPrism(t)
+	mocks := startMocks(t)
+	for provider, cases := range documented {
+		check, url := newChecker(t, mocks[provider])
+		for _, c := range cases {
+			t.Run(fmt.Sprintf("%s_%d", provider, c.status), func(t *testing.T) {
+				check.setPrefer(fmt.Sprintf("code=%d", c.status))
+				code, rs, stderr := keyctl(t, env(provider, url, token), "revoke", provider, ids[provider], "--retries", "1", "--max-wait", "5s")
+				if v := check.take(); len(v) > 0 {
+					t.Fatalf("Prism reports violations in keyctl's requests:\n%v", v)
+				}
+				if code != c.code || len(rs) != 1 || rs[0].Outcome != c.outcome || rs[0].HTTPStatus != c.status || rs[0].ExitCode != c.code {
+					t.Fatalf("exit %d results %+v; want %s with exit %d\n%s", code, rs, c.outcome, c.code, stderr)
+				}
+				if rs[0].Message == "" {
+					t.Fatal("empty message")
+				}
+			})
+		}
+	}
+}
+
+// TestTheCheckerCatchesViolations proves the suite can fail: requests with
+// the wrong auth header, a wrong path or an id off the pattern are reported.
+func TestTheCheckerCatchesViolations(t *testing.T) {
+	needPrism(t)
+	mocks := startMocks(t)
+	cases := []struct {
+		provider, path string
+		header         [2]string
+	}{
+		{"lava", "/secret_keys/sk_1", [2]string{"X-API-KEY", token}},                       // Lava wants a Bearer token
+		{"liveavatar", "/v1/secrets/sec_1", [2]string{"Authorization", "Bearer " + token}}, // LiveAvatar wants X-API-KEY
+		{"langwatch", "/api/api-keys/k", [2]string{"X-Auth-Token", token}},                 // a project key header, not the admin Bearer
+		{"altostrat", "/api/keys/api_key_short", [2]string{"Authorization", "Bearer " + token}},
+		{"lava", "/v1/secret_keys/sk_1", [2]string{"Authorization", "Bearer " + token}}, // base path twice
+	}
+	for _, c := range cases {
+		check, url := newChecker(t, mocks[c.provider])
+		check.setPrefer("code=200")
+		req, _ := http.NewRequest(http.MethodDelete, url+c.path, nil)
+		req.Header.Set(c.header[0], c.header[1])
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if v := check.take(); len(v) == 0 {
+			t.Errorf("%s %s with %s: no violation reported (status %d)", c.provider, c.path, c.header[0], resp.StatusCode)
+		}
+	}
+}

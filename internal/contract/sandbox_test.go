@@ -1,0 +1,107 @@
+package contract
+
+import (
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/keyctl/keyctl/internal/sandbox"
+)
+
+// step is one keyctl run through Prism's validation proxy to the sandbox.
+type step struct {
+	name    string
+	id      string
+	token   string // "" uses the sandbox's credential
+	outcome string
+	status  int
+	code    int
+	extra   []string
+	before  func() // runs before the step (moves the sandbox clock)
+}
+
+// TestSandboxAgainstTheDescriptions puts Prism in proxy mode, with --errors,
+// between keyctl and the sandbox: every response of every documented
+// scenario is validated against the provider's description.
+func TestSandboxAgainstTheDescriptions(t *testing.T) {
+	needPrism(t)
+	var ahead atomic.Int64 // moves the sandbox's clock: Lava's cooldown
+	sb := sandbox.New(sandbox.Options{Now: func() time.Time { return time.Now().Add(time.Duration(ahead.Load())) }})
+	srv, err := sandbox.Start(sb, "127.0.0.1:0", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	bases := sandbox.BaseURLs(srv.URL)
+
+	scenarios := map[string][]step{
+		"lava": {
+			{name: "revoke", id: "sk_demo_1", outcome: "revoked", status: 200},
+			{name: "twice", id: "sk_demo_1", outcome: "not_found", status: 404, code: 6},
+			{name: "wrong credential", id: "sk_demo_2", token: "wrong-credential", outcome: "failed", status: 401, code: 4},
+			{name: "revoke another", id: "sk_demo_2", outcome: "revoked", status: 200},
+			{name: "cooldown beyond the wait budget", id: "sk_demo_fresh", outcome: "failed", status: 429, code: 9, extra: []string{"--max-wait", "2s"}},
+			{name: "after the cooldown", id: "sk_demo_fresh", outcome: "revoked", status: 200, before: func() { ahead.Store(int64(20 * time.Second)) }},
+			{name: "last key", id: "sk_demo_3", outcome: "failed", status: 400, code: 7},
+		},
+		"langwatch": {
+			{name: "revoke", id: "lw_demo_1", outcome: "revoked", status: 200},
+			{name: "twice", id: "lw_demo_1", outcome: "already_revoked", status: 409},
+			{name: "already revoked", id: "lw_revoked", outcome: "already_revoked", status: 409},
+			{name: "another user's key", id: "lw_other_user", outcome: "failed", status: 403, code: 5},
+			{name: "unknown", id: "lw_nope", outcome: "not_found", status: 404, code: 6},
+			{name: "wrong credential", id: "lw_demo_2", token: "sk-lw-wrong_key", outcome: "failed", status: 401, code: 4},
+		},
+		"liveavatar": {
+			{name: "revoke", id: "sec_demo_1", outcome: "revoked", status: 200},
+			{name: "twice", id: "sec_demo_1", outcome: "not_found", status: 404, code: 6},
+			{name: "no space", id: "sec_demo_2", token: sandbox.NoSpaceToken, outcome: "failed", status: 400, code: 7},
+			{name: "validation error", id: "bad id!", outcome: "failed", status: 422, code: 8},
+			{name: "wrong credential", id: "sec_demo_2", token: "wrong-key", outcome: "failed", status: 401, code: 4},
+		},
+		"altostrat": {
+			{name: "revoke", id: "api_key_demo00000000000000000000001", outcome: "revoked", status: 204},
+			{name: "twice", id: "api_key_demo00000000000000000000001", outcome: "not_found", status: 404, code: 6},
+			{name: "unknown", id: "api_key_demo00000000000000000000099", outcome: "not_found", status: 404, code: 6},
+			{name: "wrong credential", id: "api_key_demo00000000000000000000002", token: "wrong.jwt", outcome: "failed", status: 401, code: 4},
+		},
+	}
+
+	proxies := map[string]string{}
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for p := range scenarios {
+		wg.Go(func() {
+			u := startPrism(t, "proxy", "--errors", "testdata/openapi/"+p+".yaml", bases[p])
+			mu.Lock()
+			proxies[p] = u
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+
+	for provider, steps := range scenarios {
+		check, url := newChecker(t, proxies[provider])
+		for _, s := range steps {
+			t.Run(provider+"/"+s.name, func(t *testing.T) {
+				if s.before != nil {
+					s.before()
+				}
+				tok := s.token
+				if tok == "" {
+					tok = sandbox.Token(provider)
+				}
+				args := append([]string{"revoke", provider, s.id, "--retries", "0"}, s.extra...)
+				code, rs, stderr := keyctl(t, env(provider, url, tok), args...)
+				if v := check.take(); len(v) > 0 {
+					t.Fatalf("Prism reports violations:\n%s", strings.Join(v, "\n"))
+				}
+				if code != s.code || len(rs) != 1 || rs[0].Outcome != s.outcome || rs[0].HTTPStatus != s.status {
+					t.Fatalf("exit %d results %+v; want %s (%d) with exit %d\n%s", code, rs, s.outcome, s.status, s.code, stderr)
+				}
+			})
+		}
+	}
+}

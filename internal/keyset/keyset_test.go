@@ -7,7 +7,7 @@ import (
 
 func TestAddHas(t *testing.T) {
 	s := New()
-	const n = 200_000
+	const n = 60_000
 	for i := range n {
 		if !s.Add("lava", fmt.Sprint("k", i)) {
 			t.Fatalf("key %d reported as present before it was added", i)

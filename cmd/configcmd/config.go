@@ -3,7 +3,6 @@ package configcmd
 
 import (
 	_ "embed"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -11,7 +10,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/olekukonko/tablewriter"
 	"github.com/spf13/cobra"
 
 	revokecmd "github.com/keyctl/keyctl/cmd/revoke"
@@ -107,38 +105,18 @@ says where the credential would come from.`,
 			if err != nil {
 				return err
 			}
+			format, err := output.Choose(format, f.IO.IsStdoutTTY())
+			if err != nil {
+				return &cmdutil.FlagError{Err: err}
+			}
 			entries := View(cfg, revokecmd.NewCmdRevoke(f, nil))
-			if format == "" {
-				format = output.FormatJSON
-				if f.IO.IsStdoutTTY() {
-					format = output.FormatTable
+			return output.List(f.IO.Out, format, entries, []string{"Key", "Value", "Source"}, func(e Entry) []string {
+				src := e.Source
+				if e.Origin != "" {
+					src += " " + e.Origin
 				}
-			}
-			switch format {
-			case output.FormatJSON:
-				enc := json.NewEncoder(f.IO.Out)
-				enc.SetEscapeHTML(false)
-				for _, e := range entries {
-					if err := enc.Encode(e); err != nil {
-						return err
-					}
-				}
-				return nil
-			case output.FormatTable:
-				t := tablewriter.NewWriter(f.IO.Out)
-				t.Header("Key", "Value", "Source")
-				for _, e := range entries {
-					src := e.Source
-					if e.Origin != "" && e.Origin != "default" {
-						src += " " + e.Origin
-					}
-					if err := t.Append(e.Key, e.Value, src); err != nil {
-						return err
-					}
-				}
-				return t.Render()
-			}
-			return cmdutil.FlagErrorf("unknown output format %q (use table or json)", format)
+				return []string{e.Key, e.Value, src}
+			})
 		},
 	}
 	cmd.Flags().StringVarP(&format, "output", "o", "", "output format: table or json")

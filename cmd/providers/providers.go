@@ -3,9 +3,8 @@
 package providers
 
 import (
-	"encoding/json"
+	"strings"
 
-	"github.com/olekukonko/tablewriter"
 	"github.com/spf13/cobra"
 
 	"github.com/keyctl/keyctl/config"
@@ -40,38 +39,17 @@ func NewCmdProviders(f *cmdutil.Factory) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			rows := Rows(cfg)
-			if format == "" {
-				format = output.FormatJSON
-				if f.IO.IsStdoutTTY() {
-					format = output.FormatTable
-				}
+			format, err := output.Choose(format, f.IO.IsStdoutTTY())
+			if err != nil {
+				return &cmdutil.FlagError{Err: err}
 			}
-			switch format {
-			case output.FormatJSON:
-				enc := json.NewEncoder(f.IO.Out)
-				enc.SetEscapeHTML(false)
-				for _, r := range rows {
-					if err := enc.Encode(r); err != nil {
-						return err
-					}
+			return output.List(f.IO.Out, format, Rows(cfg), []string{"Provider", "Endpoint", "Auth", "Credential"}, func(r Row) []string {
+				cred := "missing: set " + config.EnvName(config.ProviderKey(r.Name, "token"))
+				if r.Configured {
+					cred = "configured (" + r.CredentialSource + ")"
 				}
-				return nil
-			case output.FormatTable:
-				t := tablewriter.NewWriter(f.IO.Out)
-				t.Header("Provider", "Endpoint", "Auth", "Credential")
-				for _, r := range rows {
-					cred := "missing: set " + config.EnvName(config.ProviderKey(r.Name, "token"))
-					if r.Configured {
-						cred = "configured (" + r.CredentialSource + ")"
-					}
-					if err := t.Append(r.Name, "DELETE "+r.BaseURL+trimMethod(r.Endpoint), r.Auth, cred); err != nil {
-						return err
-					}
-				}
-				return t.Render()
-			}
-			return cmdutil.FlagErrorf("unknown output format %q (use table or json)", format)
+				return []string{r.Name, r.URL(), r.Auth, cred}
+			})
 		},
 	}
 	cmd.Flags().StringVarP(&format, "output", "o", "", "output format: table or json")
@@ -95,11 +73,8 @@ func Rows(cfg *config.Config) []Row {
 	return rows
 }
 
-func trimMethod(endpoint string) string {
-	for i := 0; i < len(endpoint); i++ {
-		if endpoint[i] == ' ' {
-			return endpoint[i+1:]
-		}
-	}
-	return endpoint
+// URL is the endpoint with the effective base URL: "DELETE https://…/{id}".
+func (r Row) URL() string {
+	method, path, _ := strings.Cut(r.Endpoint, " ")
+	return method + " " + r.BaseURL + path
 }

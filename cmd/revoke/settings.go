@@ -75,14 +75,7 @@ func resolve(opts *RevokeOptions, cfg *config.Config) (settings, error) {
 	st.cacert = get("cacert", "cacert").Value
 
 	out := get("output", "output")
-	switch {
-	case out.Value == "" && opts.IO.IsStdoutTTY():
-		st.output = output.FormatTable
-	case out.Value == "":
-		st.output = output.FormatJSON
-	case out.Value == output.FormatTable || out.Value == output.FormatJSON:
-		st.output = out.Value
-	default:
+	if st.output, err = output.Choose(out.Value, opts.IO.IsStdoutTTY()); err != nil {
 		return st, badSetting(out, "expected table or json")
 	}
 

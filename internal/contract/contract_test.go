@@ -3,7 +3,6 @@ package contract
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -16,6 +15,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/keyctl/keyctl/internal/testutil"
 )
 
 var (
@@ -48,10 +49,7 @@ func setup(m *testing.M) int {
 		return 1
 	}
 	defer os.RemoveAll(dir)
-	keyctlBin = filepath.Join(dir, "keyctl")
-	build := exec.Command("go", "build", "-o", keyctlBin, "github.com/keyctl/keyctl")
-	build.Stderr = os.Stderr
-	if err := build.Run(); err != nil {
+	if keyctlBin, err = testutil.BuildKeyctl(dir); err != nil {
 		fmt.Fprintln(os.Stderr, "building keyctl:", err)
 		return 1
 	}
@@ -190,21 +188,9 @@ type result struct {
 // keyctl runs the binary with a clean environment.
 func keyctl(t *testing.T, env []string, args ...string) (int, []result, string) {
 	t.Helper()
-	home := t.TempDir()
-	cmd := exec.Command(keyctlBin, append(args, "-o", "json", "--no-audit")...)
-	cmd.Env = append([]string{"HOME=" + home, "XDG_CONFIG_HOME=" + home, "PATH=" + os.Getenv("PATH")}, env...)
-	var out, errOut bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errOut
-	err := cmd.Run()
-	code := 0
-	var ee *exec.ExitError
-	if errors.As(err, &ee) {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
-	}
+	code, stdout, stderr := testutil.Exec(t, keyctlBin, env, append(args, "-o", "json", "--no-audit")...)
 	var rs []result
-	for _, line := range strings.Split(strings.TrimSpace(out.String()), "\n") {
+	for _, line := range strings.Split(strings.TrimSpace(stdout), "\n") {
 		if line == "" {
 			continue
 		}
@@ -214,7 +200,7 @@ func keyctl(t *testing.T, env []string, args ...string) (int, []result, string) 
 		}
 		rs = append(rs, r)
 	}
-	return code, rs, errOut.String()
+	return code, rs, stderr
 }
 
 func env(provider, baseURL, token string) []string {

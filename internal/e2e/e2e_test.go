@@ -27,10 +27,7 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	binary = filepath.Join(dir, "keyctl")
-	build := exec.Command("go", "build", "-o", binary, "github.com/keyctl/keyctl")
-	build.Stderr = os.Stderr
-	if err := build.Run(); err != nil {
+	if binary, err = testutil.BuildKeyctl(dir); err != nil {
 		fmt.Fprintln(os.Stderr, "building keyctl:", err)
 		os.Exit(1)
 	}
@@ -49,20 +46,8 @@ type runResult struct {
 // keyctl runs the binary with a clean environment plus env.
 func keyctl(t *testing.T, env []string, args ...string) runResult {
 	t.Helper()
-	home := t.TempDir()
-	cmd := exec.Command(binary, args...)
-	cmd.Env = append([]string{"HOME=" + home, "XDG_CONFIG_HOME=" + home + "/config", "XDG_STATE_HOME=" + home + "/state", "PATH=" + os.Getenv("PATH")}, env...)
-	var out, errOut bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errOut
-	err := cmd.Run()
-	code := 0
-	var ee *exec.ExitError
-	if errors.As(err, &ee) {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
-	}
-	r := runResult{code, out.String(), errOut.String()}
+	var r runResult
+	r.code, r.stdout, r.stderr = testutil.Exec(t, binary, env, args...)
 	if strings.Contains(r.stdout+r.stderr, secret) {
 		t.Fatalf("the credential appears in the output:\n%s\n%s", r.stdout, r.stderr)
 	}

@@ -165,7 +165,7 @@ type lane struct {
 const paceMargin = 1.1
 
 // rateLimited records a 429/503 that asked to wait until resume.
-func (l *lane) rateLimited(now, resume time.Time) {
+func (l *lane) rateLimited(resume time.Time) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if resume.After(l.until) {
@@ -281,7 +281,7 @@ func (e *Engine) process(ctx context.Context, j Job, l *lane, global chan struct
 			d := e.Policy.AfterProvider(until.Sub(e.Clock.Now()))
 			ok, err := wait(d)
 			if err != nil {
-				return e.interrupted(finish, res.Attempts > 0)
+				return e.interrupted(j, finish, res.Attempts > 0)
 			}
 			if !ok {
 				res.RetryAfter = &until
@@ -295,14 +295,16 @@ func (e *Engine) process(ctx context.Context, j Job, l *lane, global chan struct
 		// politeness, so it does not spend the key's wait budget.
 		if slot := l.reserve(e.Clock.Now()); slot.After(e.Clock.Now()) {
 			if err := e.Clock.Sleep(ctx, slot.Sub(e.Clock.Now())); err != nil {
-				return e.interrupted(finish, res.Attempts > 0)
+				return e.interrupted(j, finish, res.Attempts > 0)
 			}
 		}
 
 		res.Attempts++
 		a := e.send(ctx, req, global)
-		if ctx.Err() != nil {
-			return e.interrupted(finish, true)
+		if a.err != nil && ctx.Err() != nil {
+			// Cancelled mid-request. An answer that did arrive is reported
+			// below as it is: the run is stopping, but that key's fate is known.
+			return e.interrupted(j, finish, true)
 		}
 		retriesLeft := res.Attempts <= e.Policy.Retries
 
@@ -312,7 +314,7 @@ func (e *Engine) process(ctx context.Context, j Job, l *lane, global chan struct
 			if retry.RetryableError(a.err) && retriesLeft {
 				ok, err := wait(e.Policy.Backoff(res.Attempts))
 				if err != nil {
-					return e.interrupted(finish, true)
+					return e.interrupted(j, finish, true)
 				}
 				if ok {
 					continue
@@ -335,7 +337,7 @@ func (e *Engine) process(ctx context.Context, j Job, l *lane, global chan struct
 				asked, hasAsked = retry.ParseRetryAfter(a.header.Get("Retry-After"), now)
 			}
 			if hasAsked && asked > 0 {
-				l.rateLimited(now, now.Add(asked))
+				l.rateLimited(now.Add(asked))
 			}
 			if !honour {
 				// A 500/502/504 may come from a proxy after the provider acted.
@@ -351,7 +353,7 @@ func (e *Engine) process(ctx context.Context, j Job, l *lane, global chan struct
 						continue // the lane's pause makes the wait at the top of the loop
 					}
 					if _, err := wait(d); err != nil {
-						return e.interrupted(finish, true)
+						return e.interrupted(j, finish, true)
 					}
 					continue
 				}
@@ -383,12 +385,13 @@ func (e *Engine) process(ctx context.Context, j Job, l *lane, global chan struct
 	}
 }
 
-func (e *Engine) interrupted(finish func(providers.State, exit.Code, string) Result, sent bool) Result {
-	msg := "interrupted before the request was sent"
-	if sent {
-		msg = "interrupted while a request was in flight or being retried: the key may or may not be revoked; re-run to confirm"
+// interrupted ends a job cut short by Ctrl-C or SIGTERM: skipped when nothing
+// was sent for it, otherwise failed with an unknown outcome.
+func (e *Engine) interrupted(j Job, finish func(providers.State, exit.Code, string) Result, sent bool) Result {
+	if !sent {
+		return skipped(j)
 	}
-	return finish(providers.Failed, exit.Interrupted, msg)
+	return finish(providers.Failed, exit.Interrupted, "interrupted while a request was in flight or being retried: the key may or may not be revoked; re-run to confirm")
 }
 
 // send performs one exchange under the per-attempt timeout, holding a slot of

@@ -33,7 +33,7 @@ type batch struct {
 }
 
 // entries yields the keys named on the command line, then those of --from.
-func (b *batch) entries(ctx context.Context, from io.Reader) iter.Seq[input.Entry] {
+func (b *batch) entries(from io.Reader) iter.Seq[input.Entry] {
 	return func(yield func(input.Entry) bool) {
 		name := ""
 		if b.provider != nil {
@@ -160,7 +160,7 @@ func (b *batch) countByProvider() (map[string]int, int, error) {
 	}
 	counts := map[string]int{}
 	total := 0
-	for e := range b.entries(context.Background(), from) {
+	for e := range b.entries(from) {
 		total++
 		counts[e.Provider]++
 	}

@@ -160,22 +160,9 @@ func revokeRun(ctx context.Context, opts *RevokeOptions) error {
 	if opts.Sandbox && opts.cmd.Flags().Changed("base-url") {
 		return cmdutil.FlagErrorf("--sandbox and --base-url cannot be used together")
 	}
-	var stdinToken string
-	if opts.TokenStdin {
-		switch {
-		case b.provider == nil:
-			return cmdutil.FlagErrorf("--token-stdin needs a provider argument: it is the credential of that one provider")
-		case opts.From == "-":
-			return cmdutil.FlagErrorf("--token-stdin and --from - both read standard input; put the keys in a file")
-		}
-		line, err := bufio.NewReader(opts.IO.In).ReadString('\n')
-		stdinToken = strings.TrimSpace(line)
-		if stdinToken == "" {
-			if err == nil || err == io.EOF {
-				return &config.Error{Msg: "--token-stdin: standard input held no credential; nothing sent"}
-			}
-			return &config.Error{Msg: fmt.Sprintf("--token-stdin: %v; nothing sent", err)}
-		}
+	stdinToken, err := readTokenStdin(opts, b)
+	if err != nil {
+		return err
 	}
 
 	cfg, err := opts.Config()
@@ -220,39 +207,15 @@ func revokeRun(ctx context.Context, opts *RevokeOptions) error {
 		defer from.Close()
 	}
 
-	// Counting reads a --from file twice; only worth it for a person at a
-	// terminal, who gets a prompt and a progress bar.
-	total := -1
-	if opts.From != "-" && (opts.IO.CanPrompt() || opts.IO.IsStderrTTY()) {
-		counts, n, err := b.countByProvider()
-		if err != nil {
-			return cmdutil.FlagErrorf("--from: %v", err)
-		}
-		total = n
-		if !opts.Yes && !opts.DryRun && n > 1 && opts.IO.CanPrompt() {
-			ok, err := confirm(opts.IO, fmt.Sprintf("Revoke %d keys (%s)?", n, describeCounts(counts)))
-			if err != nil || !ok {
-				fmt.Fprintln(opts.IO.ErrOut, "Nothing sent.")
-				return &cmdutil.ExitError{Code: exit.Interrupted}
-			}
-		}
+	total, err := confirmBatch(opts, b)
+	if err != nil {
+		return err
 	}
-
-	if opts.Resume {
-		path := st.auditLog
-		if path == "" {
-			path = cfg.Get("audit_log", opts.cmd.Flags().Lookup("audit-log"), audit.DefaultPath()).Value
-		}
-		if b.resumed, err = audit.Revoked(path); err != nil {
-			return &config.Error{Msg: err.Error()}
-		}
+	auditLog, err := openAudit(opts, cfg, st, b)
+	if err != nil {
+		return err
 	}
-
-	var auditLog *audit.Log
-	if st.auditLog != "" {
-		if auditLog, err = audit.Open(st.auditLog); err != nil {
-			return &config.Error{Msg: fmt.Sprintf("%v (use --audit-log PATH or --no-audit)", err)}
-		}
+	if auditLog != nil {
 		defer auditLog.Close()
 	}
 
@@ -277,7 +240,7 @@ func revokeRun(ctx context.Context, opts *RevokeOptions) error {
 		DryRun: opts.DryRun, IgnoreMissing: opts.IgnoreMissing,
 		Secrets: secrets, Debug: debug, Clock: opts.Clock,
 	}
-	entries := b.entries(ctx, from)
+	entries := b.entries(from)
 	if opts.From == "-" {
 		entries = stdinEntries(ctx, entries, func(line int) {
 			fmt.Fprintf(opts.IO.ErrOut, "keyctl: interrupted; standard input was not read past line %d\n", line)
@@ -286,6 +249,75 @@ func revokeRun(ctx context.Context, opts *RevokeOptions) error {
 	rep := newReporter(opts.IO, w, auditLog, st.output, total)
 	eng.Run(ctx, b.jobs(entries), rep.report)
 	return rep.finish()
+}
+
+// readTokenStdin reads --token-stdin's credential: the first line of
+// standard input, for the provider argument.
+func readTokenStdin(opts *RevokeOptions, b *batch) (string, error) {
+	if !opts.TokenStdin {
+		return "", nil
+	}
+	switch {
+	case b.provider == nil:
+		return "", cmdutil.FlagErrorf("--token-stdin needs a provider argument: it is the credential of that one provider")
+	case opts.From == "-":
+		return "", cmdutil.FlagErrorf("--token-stdin and --from - both read standard input; put the keys in a file")
+	}
+	line, err := bufio.NewReader(opts.IO.In).ReadString('\n')
+	token := strings.TrimSpace(line)
+	switch {
+	case token != "":
+		return token, nil
+	case err == nil || err == io.EOF:
+		return "", &config.Error{Msg: "--token-stdin: standard input held no credential; nothing sent"}
+	}
+	return "", &config.Error{Msg: fmt.Sprintf("--token-stdin: %v; nothing sent", err)}
+}
+
+// confirmBatch asks a person at a terminal before a batch of more than one
+// key, showing the count per provider, and returns the number of keys for
+// the progress bar (-1 when unknown). Counting reads a --from file twice,
+// so it is only done for a terminal; standard input cannot be read twice.
+func confirmBatch(opts *RevokeOptions, b *batch) (int, error) {
+	if opts.From == "-" || !(opts.IO.CanPrompt() || opts.IO.IsStderrTTY()) {
+		return -1, nil
+	}
+	counts, n, err := b.countByProvider()
+	if err != nil {
+		return 0, cmdutil.FlagErrorf("--from: %v", err)
+	}
+	if opts.Yes || opts.DryRun || n <= 1 || !opts.IO.CanPrompt() {
+		return n, nil
+	}
+	ok, err := confirm(opts.IO, fmt.Sprintf("Revoke %d keys (%s)?", n, describeCounts(counts)))
+	if err != nil || !ok {
+		fmt.Fprintln(opts.IO.ErrOut, "Nothing sent.")
+		return 0, &cmdutil.ExitError{Code: exit.Interrupted}
+	}
+	return n, nil
+}
+
+// openAudit loads the --resume set from the audit log and opens the log for
+// appending (nil when it is off).
+func openAudit(opts *RevokeOptions, cfg *config.Config, st settings, b *batch) (*audit.Log, error) {
+	if opts.Resume {
+		path := st.auditLog
+		if path == "" { // --no-audit: still read the log it would have used
+			path = cfg.Get("audit_log", opts.cmd.Flags().Lookup("audit-log"), audit.DefaultPath()).Value
+		}
+		var err error
+		if b.resumed, err = audit.Revoked(path); err != nil {
+			return nil, &config.Error{Msg: err.Error()}
+		}
+	}
+	if st.auditLog == "" {
+		return nil, nil
+	}
+	log, err := audit.Open(st.auditLog)
+	if err != nil {
+		return nil, &config.Error{Msg: fmt.Sprintf("%v (use --audit-log PATH or --no-audit)", err)}
+	}
+	return log, nil
 }
 
 // confirm asks a yes/no question on the terminal.

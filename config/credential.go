@@ -102,7 +102,7 @@ func (c *Config) Credential(ctx context.Context, provider, describe string) (Cre
 }
 
 func (c *Config) tokenFile(key, origin string) (Credential, error) {
-	path := expandHome(c.v.GetString(key))
+	path := ExpandHome(c.v.GetString(key))
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return Credential{}, &Error{Msg: fmt.Sprintf("%s: reading the token file: %v; nothing sent", origin, err)}
@@ -184,7 +184,9 @@ func isEmpty(v any) bool {
 	return false
 }
 
-func expandHome(path string) string {
+// ExpandHome expands a leading ~/ to the home directory: config values are
+// not seen by a shell.
+func ExpandHome(path string) string {
 	if rest, ok := strings.CutPrefix(path, "~/"); ok {
 		if home, err := os.UserHomeDir(); err == nil {
 			return filepath.Join(home, rest)

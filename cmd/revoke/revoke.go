@@ -303,7 +303,7 @@ func openAudit(opts *RevokeOptions, cfg *config.Config, st settings, b *batch) (
 	if opts.Resume {
 		path := st.auditLog
 		if path == "" { // --no-audit: still read the log it would have used
-			path = cfg.Get("audit_log", opts.cmd.Flags().Lookup("audit-log"), audit.DefaultPath()).Value
+			path = config.ExpandHome(cfg.Get("audit_log", opts.cmd.Flags().Lookup("audit-log"), audit.DefaultPath()).Value)
 		}
 		var err error
 		if b.resumed, err = audit.Revoked(path); err != nil {

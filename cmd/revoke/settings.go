@@ -72,7 +72,7 @@ func resolve(opts *RevokeOptions, cfg *config.Config) (settings, error) {
 	if st.perProvider, err = integer("per_provider", "per-provider", 1); err != nil {
 		return st, err
 	}
-	st.cacert = get("cacert", "cacert").Value
+	st.cacert = config.ExpandHome(get("cacert", "cacert").Value)
 
 	out := get("output", "output")
 	if st.output, err = output.Choose(out.Value, opts.IO.IsStdoutTTY()); err != nil {
@@ -85,7 +85,7 @@ func resolve(opts *RevokeOptions, cfg *config.Config) (settings, error) {
 		return st, badSetting(noAudit, "expected true or false")
 	}
 	if !off && !opts.DryRun {
-		st.auditLog = get("audit_log", "audit-log").Value
+		st.auditLog = config.ExpandHome(get("audit_log", "audit-log").Value)
 		if st.auditLog == "" {
 			st.auditLog = audit.DefaultPath()
 		}

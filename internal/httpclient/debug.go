@@ -22,6 +22,8 @@ type DebugLog struct {
 	secrets *redact.Secrets
 }
 
+var _ io.Writer = (*DebugLog)(nil)
+
 // NewDebugLog writes to w, scrubbing secrets.
 func NewDebugLog(w io.Writer, secrets *redact.Secrets) *DebugLog {
 	return &DebugLog{w: w, secrets: secrets}

@@ -140,7 +140,7 @@ func TestBinaryInterruptExits130WithAResultPerKey(t *testing.T) {
 	if !errors.As(err, &ee) || ee.ExitCode() != 130 {
 		t.Fatalf("exit %v, want 130", err)
 	}
-	if time.Since(start) > 2*time.Second {
+	if time.Since(start) > 5*time.Second { // generous: CI machines are loaded
 		t.Fatalf("took %s to stop after SIGINT", time.Since(start))
 	}
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
@@ -178,7 +178,7 @@ func TestBinaryInterruptedStdinBatch(t *testing.T) {
 	if !errors.As(err, &ee) || ee.ExitCode() != 130 {
 		t.Fatalf("exit %v, want 130; stderr %s", err, errOut.String())
 	}
-	if time.Since(start) > 3*time.Second {
+	if time.Since(start) > 6*time.Second { // 1 s of draining stdin, then stop; generous for loaded CI machines
 		t.Fatalf("took %s to stop", time.Since(start))
 	}
 	outcomes := map[string]int{}

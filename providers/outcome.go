@@ -29,6 +29,10 @@ type Outcome struct {
 	State   State
 	Code    exit.Code
 	Message string
+	// KeyOnly says a 429's Retry-After concerns this key alone (Lava's
+	// cooldown after a key is created), not the provider: other keys go on
+	// instead of pausing with it.
+	KeyOnly bool
 }
 
 // FromStatus is the generic reading of a status code. Adapters start from it

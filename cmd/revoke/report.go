@@ -2,6 +2,7 @@ package revoke
 
 import (
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -26,10 +27,13 @@ type reporter struct {
 	summary  output.Summary
 	auditErr error
 	writeErr error
+
+	mu        sync.Mutex           // waiting is called from the engine's workers
+	lastPause map[string]time.Time // per provider, the pause already announced
 }
 
 func newReporter(io *iostreams.IOStreams, out output.Writer, log *audit.Log, format string, total int) *reporter {
-	r := &reporter{io: io, out: out, audit: log, format: format}
+	r := &reporter{io: io, out: out, audit: log, format: format, lastPause: map[string]time.Time{}}
 	// A bar only where it cannot mix with results on the same terminal.
 	if io.IsStderrTTY() && (format == output.FormatTable || !io.IsStdoutTTY()) {
 		r.bar = progressbar.NewOptions(total,
@@ -43,6 +47,23 @@ func newReporter(io *iostreams.IOStreams, out output.Writer, log *audit.Log, for
 		)
 	}
 	return r
+}
+
+// waiting tells a person at a terminal that a provider asked keyctl to wait.
+// Keys wait together, so the note is said once per pause.
+func (r *reporter) waiting(provider string, until time.Time) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if !r.io.IsStderrTTY() || !until.After(r.lastPause[provider]) {
+		return
+	}
+	r.lastPause[provider] = until
+	note := fmt.Sprintf("%s asked to wait until %s (Retry-After); waiting", provider, until.Local().Format("15:04:05"))
+	if r.bar != nil {
+		r.bar.Describe(note)
+		return
+	}
+	fmt.Fprintf(r.io.ErrOut, "keyctl: %s\n", note)
 }
 
 func (r *reporter) report(batch []engine.Result) {
@@ -61,7 +82,10 @@ func (r *reporter) report(batch []engine.Result) {
 		r.writeErr = r.out.Write(batch)
 	}
 	if r.bar != nil {
+		r.mu.Lock()
+		r.bar.Describe("revoking")
 		_ = r.bar.Add(len(batch))
+		r.mu.Unlock()
 	}
 }
 

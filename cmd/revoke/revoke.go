@@ -247,6 +247,7 @@ func revokeRun(ctx context.Context, opts *RevokeOptions) error {
 		})
 	}
 	rep := newReporter(opts.IO, w, auditLog, st.output, total)
+	eng.Waiting = rep.waiting
 	eng.Run(ctx, b.jobs(entries), rep.report)
 	return rep.finish()
 }

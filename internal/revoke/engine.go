@@ -34,6 +34,9 @@ type Engine struct {
 	Secrets       *redact.Secrets      // scrubbed out of every message
 	Debug         *httpclient.DebugLog // nil: no trace
 	Clock         Clock
+	// Waiting, when set, hears of every wait the provider asked for, so a
+	// person at a terminal knows why nothing moves for 15 seconds.
+	Waiting func(provider string, until time.Time)
 }
 
 // Sink receives results in batches: everything that finished since the last
@@ -279,6 +282,9 @@ func (e *Engine) process(ctx context.Context, j Job, l *lane, global chan struct
 		// A pause set by any key's 429/503 applies to this one too.
 		if until := l.pausedUntil(); until.After(e.Clock.Now()) {
 			d := e.Policy.AfterProvider(until.Sub(e.Clock.Now()))
+			if e.Waiting != nil && waited+d <= e.Policy.MaxWait {
+				e.Waiting(j.Provider.Info().Name, until)
+			}
 			ok, err := wait(d)
 			if err != nil {
 				return e.interrupted(j, finish, res.Attempts > 0)
@@ -336,7 +342,7 @@ func (e *Engine) process(ctx context.Context, j Job, l *lane, global chan struct
 			if honour {
 				asked, hasAsked = retry.ParseRetryAfter(a.header.Get("Retry-After"), now)
 			}
-			if hasAsked && asked > 0 {
+			if hasAsked && asked > 0 && !out.KeyOnly {
 				l.rateLimited(now.Add(asked))
 			}
 			if !honour {
@@ -349,8 +355,11 @@ func (e *Engine) process(ctx context.Context, j Job, l *lane, global chan struct
 					d = e.Policy.AfterProvider(asked)
 				}
 				if waited+d <= e.Policy.MaxWait {
-					if hasAsked && asked > 0 {
+					if hasAsked && asked > 0 && !out.KeyOnly {
 						continue // the lane's pause makes the wait at the top of the loop
+					}
+					if hasAsked && e.Waiting != nil && asked > 0 {
+						e.Waiting(j.Provider.Info().Name, now.Add(asked))
 					}
 					if _, err := wait(d); err != nil {
 						return e.interrupted(j, finish, true)

@@ -387,3 +387,34 @@ func TestSlowProviderDoesNotStarveOthers(t *testing.T) {
 		t.Fatalf("%d results", len(rs))
 	}
 }
+
+// TestKeyOnlyCooldownDoesNotPauseOtherKeys: Lava's 429 for a freshly created
+// key concerns that key; the others are revoked without waiting for it.
+func TestKeyOnlyCooldownDoesNotPauseOtherKeys(t *testing.T) {
+	clock := testutil.NewClock()
+	var fresh int
+	srv := testutil.NewServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		if strings.HasSuffix(r.URL.Path, "/fresh") {
+			fresh++
+			if fresh == 1 {
+				testutil.Respond(w, 429, `{"error":{"message":"Cooldown period active","code":"secret_key_cooldown","status":429}}`, "Retry-After", "15")
+				return
+			}
+		}
+		testutil.Respond(w, 200, `{"id":"k","deleted":true}`)
+	})
+	e := newEngine(t, clock)
+	e.Concurrency, e.PerProvider = 1, 1
+	rs := runJobs(context.Background(), e, job(t, lava.Adapter{}, srv.URL, "fresh"), job(t, lava.Adapter{}, srv.URL, "old"))
+	byID := map[string]revoke.Result{}
+	for _, r := range rs {
+		byID[r.ID] = r
+	}
+	if byID["fresh"].Outcome != providers.Revoked || byID["fresh"].Attempts != 2 || byID["old"].Outcome != providers.Revoked {
+		t.Fatalf("results %+v", rs)
+	}
+	// One wait of 15 s for the fresh key; none added for the other.
+	if len(clock.Sleeps) != 1 || clock.Sleeps[0] < 15*time.Second || clock.Sleeps[0] > 16*time.Second {
+		t.Fatalf("sleeps %v", clock.Sleeps)
+	}
+}

@@ -91,9 +91,17 @@ func (Adapter) Classify(status int, header http.Header, body []byte) providers.O
 	case http.StatusUnauthorized:
 		o.Message = providers.WithHint(o.Message, providers.AuthHint("lava"))
 	case http.StatusTooManyRequests:
+		// The documented 429 is the cooldown of one freshly created key; any
+		// other 429 is taken as a rate limit on the whole account.
+		o.KeyOnly = eb.isCooldown()
 		o.Message = providers.WithHint(o.Message, fmt.Sprintf("Lava refuses to revoke a key in the 15 seconds after it was created%s", retryNote(header)))
 	}
 	return o
+}
+
+// isCooldown recognises the post-creation cooldown by its code or message.
+func (e errorBody) isCooldown() bool {
+	return strings.Contains(strings.ToLower(e.Error.Code+" "+e.Error.Message), "cooldown")
 }
 
 func retryNote(h http.Header) string {

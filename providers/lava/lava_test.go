@@ -75,3 +75,16 @@ func TestClassify(t *testing.T) {
 	cases = append(cases, providertest.GarbageCases()...)
 	providertest.Classify(t, Adapter{}, cases)
 }
+
+func TestCooldownIsKeyOnly(t *testing.T) {
+	h := http.Header{"Retry-After": {"12"}}
+	if o := (Adapter{}).Classify(429, h, []byte(`{"error":{"message":"Cooldown period active","code":"x","status":429}}`)); !o.KeyOnly {
+		t.Error("the documented cooldown 429 must concern the key only")
+	}
+	if o := (Adapter{}).Classify(429, h, []byte(`{"error":{"message":"Too many requests","code":"rate_limited","status":429}}`)); o.KeyOnly {
+		t.Error("a rate limit must pause the provider")
+	}
+	if o := (Adapter{}).Classify(429, h, nil); o.KeyOnly {
+		t.Error("an unexplained 429 must pause the provider")
+	}
+}

@@ -59,6 +59,25 @@ type Log struct {
 	buf        bytes.Buffer
 	enc        *json.Encoder
 	now        func() time.Time
+	torn       bool // the file ends in a partial line (a crash): start on a new one
+}
+
+// endsTorn reports whether the file ends without a newline.
+func endsTorn(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil || info.Size() == 0 {
+		return false
+	}
+	last := make([]byte, 1)
+	if _, err := f.ReadAt(last, info.Size()-1); err != nil {
+		return false
+	}
+	return last[0] != '\n'
 }
 
 // Open opens path for appending, creating it (and its directory) private
@@ -71,7 +90,7 @@ func Open(path string) (*Log, error) {
 	if err != nil {
 		return nil, fmt.Errorf("audit log: %w", err)
 	}
-	l := &Log{f: f, user: currentUser(), now: time.Now}
+	l := &Log{f: f, user: currentUser(), now: time.Now, torn: endsTorn(path)}
 	l.enc = json.NewEncoder(&l.buf)
 	l.enc.SetEscapeHTML(false)
 	l.host, _ = os.Hostname()
@@ -89,6 +108,9 @@ func currentUser() string {
 // results are not recorded: the log is the record of what was done.
 func (l *Log) Append(results []revoke.Result) error {
 	l.buf.Reset()
+	if l.torn {
+		l.buf.WriteByte('\n')
+	}
 	now := l.now().UTC()
 	for _, r := range results {
 		if r.Outcome == providers.DryRun {
@@ -116,6 +138,7 @@ func (l *Log) Append(results []revoke.Result) error {
 	if err := l.f.Sync(); err != nil {
 		return fmt.Errorf("audit log: sync: %w", err)
 	}
+	l.torn = false
 	return nil
 }
 

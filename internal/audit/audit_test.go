@@ -51,6 +51,18 @@ func TestAppendAndRevoked(t *testing.T) {
 	if !set.Has("lava", "a") || !set.Has("langwatch", "b") || set.Has("lava", "c") || set.Has("lava", "d") || set.Has("lava", "e") || set.Len() != 2 {
 		t.Fatalf("resume set wrong (len %d)", set.Len())
 	}
+	// The next run starts on a fresh line, so its records survive the tear.
+	log, err = Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := log.Append([]revoke.Result{{Provider: "lava", ID: "f", Outcome: providers.Revoked}}); err != nil {
+		t.Fatal(err)
+	}
+	log.Close()
+	if set, _ := Revoked(path); !set.Has("lava", "f") {
+		t.Fatal("the record after a torn line was lost")
+	}
 	if set, err := Revoked(filepath.Join(t.TempDir(), "none.jsonl")); err != nil || set.Len() != 0 {
 		t.Fatalf("missing log: %v", err)
 	}

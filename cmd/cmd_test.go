@@ -390,3 +390,24 @@ func TestHelpExitCodes(t *testing.T) {
 		}
 	}
 }
+
+func TestDebugTraceMasksXAPIKeyAndCookies(t *testing.T) {
+	testutil.IsolateEnv(t)
+	srv := testutil.NewServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		testutil.Respond(w, 200, `{"code":100,"data":null,"message":"ok"}`, "Set-Cookie", "la_session="+secret+"; Path=/")
+	})
+	t.Setenv("KEYCTL_LIVEAVATAR_TOKEN", secret)
+	code, stdout, stderr := run(t, nil, "revoke", "liveavatar", "s1", "--base-url", srv.URL, "--debug")
+	if code != exit.OK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{"> X-Api-Key: [REDACTED]", "< Set-Cookie: [REDACTED]", "< body (39 bytes read)"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("debug trace lacks %q:\n%s", want, stderr)
+		}
+	}
+	if strings.Contains(stderr, "Authorization") {
+		t.Error("LiveAvatar request carries an Authorization header")
+	}
+	assertNoSecret(t, stdout, stderr)
+}

@@ -114,35 +114,37 @@ func (e *Engine) Run(ctx context.Context, jobs iter.Seq[Job], sink Sink) {
 	collect(results, sink)
 }
 
-// linger is how long collect waits for more results before handing a batch
-// to the sink. The sink syncs the audit log once per batch; a few milliseconds
-// turns thousands of syncs per second into hundreds without a person or a
-// pipe noticing the delay. A batch of one key (or the last results) does
-// not wait: a closed channel ends the gathering at once.
+// linger is how long collect lets results pile up before handing a busy
+// run's next batch to the sink. The sink syncs the audit log once per batch;
+// a few milliseconds turn thousands of syncs per second into hundreds
+// without a person or a pipe noticing the delay, and the collector wakes once
+// per batch rather than once per result. A quiet run (one key, or results
+// trickling in) does not linger.
 const linger = 5 * time.Millisecond
 
 // collect passes results to sink in batches.
 func collect(results <-chan Result, sink Sink) {
 	const maxBatch = 512
 	batch := make([]Result, 0, maxBatch)
-	timer := time.NewTimer(linger)
-	timer.Stop()
+	busy := false
 	for r := range results {
 		batch = append(batch[:0], r)
-		timer.Reset(linger)
-	gather:
+		if busy {
+			time.Sleep(linger)
+		}
+	drain:
 		for len(batch) < maxBatch {
 			select {
 			case more, ok := <-results:
 				if !ok {
-					break gather
+					break drain
 				}
 				batch = append(batch, more)
-			case <-timer.C:
-				break gather
+			default:
+				break drain
 			}
 		}
-		timer.Stop()
+		busy = len(batch) > 1
 		sink(batch)
 	}
 }

@@ -129,7 +129,9 @@ func collect(results <-chan Result, sink Sink) {
 	busy := false
 	for r := range results {
 		batch = append(batch[:0], r)
-		if busy {
+		if busy && len(results) < maxBatch/2 {
+			// Let a batch pile up, unless one already has (a dry run, a
+			// fast server): then there is no reason to wait.
 			time.Sleep(linger)
 		}
 	drain:

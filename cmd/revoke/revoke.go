@@ -79,8 +79,9 @@ line; without one, each line is "PROVIDER ID", "PROVIDER,ID" or a JSON object
 {"provider": ..., "id": ...}, so one batch can span providers. Blank lines and
 lines starting with # are skipped.
 
-The credential comes from KEYCTL_<PROVIDER>_TOKEN or providers.<provider>.token
-in the config file, never from the command line.`,
+The credential comes from --token-stdin, KEYCTL_<PROVIDER>_TOKEN or the config
+file (token_command, token_file, token_env or token), never from an argument.
+The exit code tells scripts what happened: see 'keyctl help exit-codes'.`,
 		Example: `  keyctl revoke lava sk_123
   keyctl revoke --sandbox lava sk_demo_1
   keyctl revoke langwatch key_1 key_2 -o json | jq -r 'select(.exit_code != 0) | .id'

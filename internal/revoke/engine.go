@@ -335,6 +335,7 @@ func (e *Engine) process(ctx context.Context, j Job, l *lane, global chan struct
 		}
 
 		res.HTTPStatus = a.status
+		res.RequestID = requestID(a.header)
 		out := j.Provider.Classify(a.status, a.header, a.body)
 		retryable, honour := retry.RetryableStatus(a.status)
 		if !honour {
@@ -444,6 +445,19 @@ func (e *Engine) send(ctx context.Context, req *providers.Request, global chan s
 		e.Debug.Printf("< body (%d bytes read): %s", len(body), providers.Clean(string(body)))
 	}
 	return attempt{status: raw.StatusCode, header: raw.Header, body: body}
+}
+
+// requestIDHeaders are where providers and their gateways name a request.
+var requestIDHeaders = []string{"X-Request-Id", "Request-Id", "X-Amzn-Requestid", "X-Correlation-Id", "Cf-Ray"}
+
+// requestID is the provider's id for the request, cleaned for printing.
+func requestID(h http.Header) string {
+	for _, name := range requestIDHeaders {
+		if v := h.Get(name); v != "" {
+			return providers.Clean(v)
+		}
+	}
+	return ""
 }
 
 // readBody reads at most MaxBody bytes, sized from Content-Length when the

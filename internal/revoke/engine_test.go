@@ -418,3 +418,11 @@ func TestKeyOnlyCooldownDoesNotPauseOtherKeys(t *testing.T) {
 		t.Fatalf("sleeps %v", clock.Sleeps)
 	}
 }
+
+func TestRequestIDIsReported(t *testing.T) {
+	srv := scripted(t, status(404, `{"error":{"message":"Secret key not found","code":"nf","status":404}}`, "X-Request-Id", "req_abc123"))
+	r := runOne(t, newEngine(t, testutil.NewClock()), job(t, lava.Adapter{}, srv.URL, "k"))
+	if r.RequestID != "req_abc123" {
+		t.Fatalf("request_id %q", r.RequestID)
+	}
+}

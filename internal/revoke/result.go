@@ -23,6 +23,7 @@ type Result struct {
 	Message    string          `json:"message"`
 	DurationMS int64           `json:"duration_ms"`
 	RetryAfter *time.Time      `json:"retry_after,omitempty"` // when the provider said to try again
+	RequestID  string          `json:"request_id,omitempty"`  // the provider's id of the last request, for its support
 	Line       int             `json:"line,omitempty"`        // input line, for --from
 	Request    *Preview        `json:"request,omitempty"`     // the request a dry run would send
 

@@ -33,6 +33,7 @@ type Record struct {
 	Attempts   int       `json:"attempts"`
 	Message    string    `json:"message"`
 	DurationMS int64     `json:"duration_ms"`
+	RequestID  string    `json:"request_id,omitempty"`
 	Version    string    `json:"keyctl_version"`
 	User       string    `json:"user"`
 	Host       string    `json:"host"`
@@ -118,7 +119,7 @@ func (l *Log) Append(results []revoke.Result) error {
 		}
 		rec := Record{
 			Time: now, Provider: r.Provider, ID: r.ID, Outcome: string(r.Outcome), HTTPStatus: r.HTTPStatus,
-			ExitCode: int(r.ExitCode), Attempts: r.Attempts, Message: r.Message, DurationMS: r.DurationMS,
+			ExitCode: int(r.ExitCode), Attempts: r.Attempts, Message: r.Message, DurationMS: r.DurationMS, RequestID: r.RequestID,
 			Version: build.Version, User: l.user, Host: l.host,
 		}
 		if err := l.enc.Encode(rec); err != nil {

@@ -208,7 +208,7 @@ func revokeRun(ctx context.Context, opts *RevokeOptions) error {
 		defer from.Close()
 	}
 
-	total, err := confirmBatch(opts, b)
+	total, err := confirmBatch(ctx, opts, b)
 	if err != nil {
 		return err
 	}
@@ -280,7 +280,7 @@ func readTokenStdin(opts *RevokeOptions, b *batch) (string, error) {
 // key, showing the count per provider, and returns the number of keys for
 // the progress bar (-1 when unknown). Counting reads a --from file twice,
 // so it is only done for a terminal; standard input cannot be read twice.
-func confirmBatch(opts *RevokeOptions, b *batch) (int, error) {
+func confirmBatch(ctx context.Context, opts *RevokeOptions, b *batch) (int, error) {
 	if opts.From == "-" || !(opts.IO.CanPrompt() || opts.IO.IsStderrTTY()) {
 		return -1, nil
 	}
@@ -291,7 +291,7 @@ func confirmBatch(opts *RevokeOptions, b *batch) (int, error) {
 	if opts.Yes || opts.DryRun || n <= 1 || !opts.IO.CanPrompt() {
 		return n, nil
 	}
-	ok, err := confirm(opts.IO, fmt.Sprintf("Revoke %d keys (%s)?", n, describeCounts(counts)))
+	ok, err := confirm(ctx, opts.IO, fmt.Sprintf("Revoke %d keys (%s)?", n, describeCounts(counts)))
 	if err != nil || !ok {
 		fmt.Fprintln(opts.IO.ErrOut, "Nothing sent.")
 		return 0, &cmdutil.ExitError{Code: exit.Interrupted}
@@ -322,13 +322,28 @@ func openAudit(opts *RevokeOptions, cfg *config.Config, st settings, b *batch) (
 	return log, nil
 }
 
-// confirm asks a yes/no question on the terminal.
-func confirm(io *iostreams.IOStreams, question string) (bool, error) {
+// confirm asks a yes/no question on the terminal. Ctrl-C while it waits is
+// a no.
+func confirm(ctx context.Context, io *iostreams.IOStreams, question string) (bool, error) {
 	fmt.Fprintf(io.ErrOut, "%s [y/N] ", question)
-	answer, err := bufio.NewReader(io.In).ReadString('\n')
-	if err != nil && answer == "" {
-		return false, err
+	type reply struct {
+		text string
+		err  error
 	}
-	answer = strings.ToLower(strings.TrimSpace(answer))
-	return answer == "y" || answer == "yes", nil
+	replies := make(chan reply, 1)
+	go func() {
+		text, err := bufio.NewReader(io.In).ReadString('\n')
+		replies <- reply{text, err}
+	}()
+	select {
+	case <-ctx.Done():
+		fmt.Fprintln(io.ErrOut)
+		return false, ctx.Err()
+	case r := <-replies:
+		if r.err != nil && r.text == "" {
+			return false, r.err
+		}
+		answer := strings.ToLower(strings.TrimSpace(r.text))
+		return answer == "y" || answer == "yes", nil
+	}
 }

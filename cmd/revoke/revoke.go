@@ -212,7 +212,7 @@ func revokeRun(ctx context.Context, opts *RevokeOptions) error {
 	if err != nil {
 		return err
 	}
-	auditLog, err := openAudit(opts, cfg, st, b)
+	auditLog, err := openAudit(opts, st, b)
 	if err != nil {
 		return err
 	}
@@ -301,21 +301,17 @@ func confirmBatch(ctx context.Context, opts *RevokeOptions, b *batch) (int, erro
 
 // openAudit loads the --resume set from the audit log and opens the log for
 // appending (nil when it is off).
-func openAudit(opts *RevokeOptions, cfg *config.Config, st settings, b *batch) (*audit.Log, error) {
+func openAudit(opts *RevokeOptions, st settings, b *batch) (*audit.Log, error) {
 	if opts.Resume {
-		path := st.auditLog
-		if path == "" { // --no-audit: still read the log it would have used
-			path = config.ExpandHome(cfg.Get("audit_log", opts.cmd.Flags().Lookup("audit-log"), audit.DefaultPath()).Value)
-		}
 		var err error
-		if b.resumed, err = audit.Revoked(path); err != nil {
+		if b.resumed, err = audit.Revoked(st.auditPath); err != nil {
 			return nil, &config.Error{Msg: err.Error()}
 		}
 	}
-	if st.auditLog == "" {
+	if !st.audit {
 		return nil, nil
 	}
-	log, err := audit.Open(st.auditLog)
+	log, err := audit.Open(st.auditPath)
 	if err != nil {
 		return nil, &config.Error{Msg: fmt.Sprintf("%v (use --audit-log PATH or --no-audit)", err)}
 	}

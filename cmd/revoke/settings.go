@@ -22,7 +22,8 @@ import (
 type settings struct {
 	output      string
 	cacert      string
-	auditLog    string // "" when off
+	auditPath   string // the audit log, read by --resume even when writing is off
+	audit       bool   // append results to auditPath
 	policy      retry.Policy
 	timeout     time.Duration
 	concurrency int
@@ -84,11 +85,10 @@ func resolve(opts *RevokeOptions, cfg *config.Config) (settings, error) {
 	if err != nil {
 		return st, badSetting(noAudit, "expected true or false")
 	}
-	if !off && !opts.DryRun {
-		st.auditLog = config.ExpandHome(get("audit_log", "audit-log").Value)
-		if st.auditLog == "" {
-			st.auditLog = audit.DefaultPath()
-		}
+	st.audit = !off && !opts.DryRun
+	st.auditPath = config.ExpandHome(get("audit_log", "audit-log").Value)
+	if st.auditPath == "" {
+		st.auditPath = audit.DefaultPath()
 	}
 	return st, nil
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/keyctl/keyctl/config"
 	"github.com/keyctl/keyctl/internal/cmdutil"
+	"github.com/keyctl/keyctl/internal/output"
 	"github.com/keyctl/keyctl/internal/sandbox"
 )
 
@@ -129,13 +130,7 @@ func newCmdKeys(f *cmdutil.Factory) *cobra.Command {
 			if err := admin(http.MethodGet, "http://"+addr+"/_sandbox/keys", &keys); err != nil {
 				return err
 			}
-			enc := json.NewEncoder(f.IO.Out)
-			for _, k := range keys {
-				if err := enc.Encode(k); err != nil {
-					return err
-				}
-			}
-			return nil
+			return output.List(f.IO.Out, output.FormatJSON, keys, nil, nil)
 		},
 	}
 	addrFlag(cmd, &addr)

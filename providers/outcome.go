@@ -38,14 +38,15 @@ type Outcome struct {
 // FromStatus is the generic reading of a status code. Adapters start from it
 // and add what their provider's document tells them; message is the
 // provider's own explanation decoded from the body ("" when there is none).
+// A 2xx is never a revocation here: only the provider's documented success
+// is, which Success.Confirm checks.
 func FromStatus(status int, header http.Header, message string) Outcome {
 	o := Outcome{State: Failed, Message: message}
 	switch {
 	case status >= 200 && status < 300:
-		o.State, o.Code = Revoked, exit.OK
-		if o.Message == "" {
-			o.Message = "revoked (" + StatusText(status) + ")"
-		}
+		o.Code = exit.Unexpected
+		o.Message = StatusText(status) + " is not the provider's documented confirmation of revocation; the key may NOT be revoked: verify it in the provider's dashboard"
+		return o
 	case status >= 300 && status < 400:
 		o.Code = exit.Unexpected
 		loc := header.Get("Location")

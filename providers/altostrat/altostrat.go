@@ -72,8 +72,17 @@ func (e errorBody) message() string {
 	return providers.Clean(strings.TrimPrefix(msg, "; "))
 }
 
+// success is Altostrat's documented answer: 204 No Content, nothing else.
+var success = providers.Success{
+	Title: "Altostrat", Status: http.StatusNoContent,
+	Shape: "204 No Content", Verify: "the Altostrat SDX dashboard",
+}
+
 // Classify reads Altostrat's answer: 204 on success.
 func (Adapter) Classify(status int, header http.Header, body []byte) providers.Outcome {
+	if status >= 200 && status < 300 {
+		return success.Confirm(status, header, body)
+	}
 	msg := ""
 	var eb errorBody
 	if status >= 400 && providers.DecodeJSON(body, &eb) {

@@ -52,17 +52,17 @@ func (Adapter) CheckCredential(token string) string {
 	return ""
 }
 
+// success is LangWatch's documented 200: a JSON object {success: boolean}.
+var success = providers.Success{
+	Title: "LangWatch", Status: http.StatusOK, JSON: true, Field: "success", Want: true,
+	Shape: `200 {"success": true}`, Verify: "LangWatch (Settings > API Keys)",
+}
+
 // Classify reads LangWatch's answer. Its error bodies are undocumented and
 // may be empty, so the status carries the meaning.
 func (Adapter) Classify(status int, header http.Header, body []byte) providers.Outcome {
-	if status == http.StatusOK {
-		var ok struct {
-			Success *bool `json:"success"`
-		}
-		if providers.MayBeFalse(body) && providers.DecodeJSON(body, &ok) && ok.Success != nil && !*ok.Success {
-			return providers.Outcome{State: providers.Failed, Code: exit.Unexpected,
-				Message: "LangWatch answered 200 but reported success=false; verify the key in LangWatch"}
-		}
+	if status >= 200 && status < 300 {
+		return success.Confirm(status, header, body)
 	}
 	msg := ""
 	if status >= 400 {

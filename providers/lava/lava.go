@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/keyctl/keyctl/internal/exit"
 	"github.com/keyctl/keyctl/providers"
 )
 
@@ -39,6 +38,13 @@ func (Adapter) Request(t providers.Target, id string) (*providers.Request, error
 	return r, nil
 }
 
+// success is Lava's documented DeletedResponse: 200 {id, deleted}, both
+// required, deleted "always true".
+var success = providers.Success{
+	Title: "Lava", Status: http.StatusOK, JSON: true, Field: "deleted", Want: true, Required: true,
+	Shape: `200 {"id": …, "deleted": true}`, Verify: "the Lava dashboard",
+}
+
 // errorBody is Lava's documented error shape.
 type errorBody struct {
 	Error struct {
@@ -69,15 +75,8 @@ func (e errorBody) message() string {
 
 // Classify reads Lava's answer.
 func (Adapter) Classify(status int, header http.Header, body []byte) providers.Outcome {
-	if status == http.StatusOK {
-		var ok struct {
-			ID      string `json:"id"`
-			Deleted *bool  `json:"deleted"`
-		}
-		if providers.MayBeFalse(body) && providers.DecodeJSON(body, &ok) && ok.Deleted != nil && !*ok.Deleted {
-			return providers.Outcome{State: providers.Failed, Code: exit.Unexpected,
-				Message: "Lava answered 200 but reported deleted=false; verify the key in the Lava dashboard"}
-		}
+	if status >= 200 && status < 300 {
+		return success.Confirm(status, header, body)
 	}
 	var eb errorBody
 	msg := ""

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/keyctl/keyctl/internal/exit"
 	"github.com/keyctl/keyctl/providers"
 )
 
@@ -42,12 +41,16 @@ func (Adapter) Request(t providers.Target, id string) (*providers.Request, error
 	return r, nil
 }
 
-// successCode is the envelope code LiveAvatar's Response model defaults to.
-const successCode = 100
+// success is LiveAvatar's documented 200: the Response envelope
+// {code, data, message} whose code defaults to 100; any other code is not
+// a success.
+var success = providers.Success{
+	Title: "LiveAvatar", Status: http.StatusOK, JSON: true, Field: "code", Want: 100,
+	Shape: `200 {"code": 100, "data": null, "message": …}`, Verify: "the LiveAvatar dashboard",
+}
 
 // envelope is LiveAvatar's {code, data, message} response.
 type envelope struct {
-	Code    *int   `json:"code"`
 	Message string `json:"message"`
 }
 
@@ -89,12 +92,11 @@ func (v validationError) message() string {
 
 // Classify reads LiveAvatar's answer.
 func (Adapter) Classify(status int, header http.Header, body []byte) providers.Outcome {
+	if status >= 200 && status < 300 {
+		return success.Confirm(status, header, body)
+	}
 	var env envelope
 	hasEnv := providers.DecodeJSON(body, &env)
-	if status == http.StatusOK && hasEnv && env.Code != nil && *env.Code != successCode {
-		return providers.Outcome{State: providers.Failed, Code: exit.Unexpected,
-			Message: providers.Clean(fmt.Sprintf("LiveAvatar answered 200 with code %d: %s", *env.Code, env.Message))}
-	}
 	msg := ""
 	if status >= 400 {
 		var ve validationError

@@ -30,7 +30,7 @@ func TestClassify(t *testing.T) {
 		{Name: "200", Status: 200, Body: `{"code":100,"data":null,"message":"Secret deleted"}`, State: providers.Revoked, Code: exit.OK},
 		{Name: "200 without code", Status: 200, Body: `{"data":null}`, State: providers.Revoked, Code: exit.OK},
 		{Name: "200 error code", Status: 200, Body: `{"code":4001,"data":null,"message":"secret locked"}`, State: providers.Failed, Code: exit.Unexpected,
-			Message: []string{"code 4001", "secret locked"}},
+			Message: []string{"code=4001", "secret locked"}},
 		{Name: "400 no space", Status: 400, Body: `{"detail":"User has no associated space"}`, State: providers.Failed, Code: exit.Conflict,
 			Message: []string{"User has no associated space", "no associated LiveAvatar space"}},
 		{Name: "400 envelope", Status: 400, Body: `{"code":400,"data":null,"message":"no space"}`, State: providers.Failed, Code: exit.Conflict, Message: []string{"no space"}},

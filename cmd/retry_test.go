@@ -79,7 +79,7 @@ func TestBatchSendsExactlyWhatItShould(t *testing.T) {
 		"altostrat":  reg.Register("DELETE", "https://v1.api.altostrat.io/api/keys/api_key_0123456789abcdefghijABCDEFG", httpmock.Status(204, "")),
 	}
 	audit := filepath.Join(dir, "audit.jsonl")
-	os.WriteFile(audit, []byte(`{"provider":"lava","id":"done","outcome":"revoked"}`+"\n"), 0o600)
+	os.WriteFile(audit, []byte(`{"provider":"lava","id":"done","outcome":"revoked","base_url":"https://api.lava.so/v1"}`+"\n"), 0o600)
 	file := writeFile(t, "lava sk/1\n"+
 		"langwatch,lw 1\n"+
 		`{"provider":"liveavatar","id":"sec_1"}`+"\n"+

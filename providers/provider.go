@@ -52,6 +52,61 @@ type Target struct {
 	BaseURL     *url.URL
 	Token       string
 	SkipIDCheck bool // skip a provider's documented id pattern check
+	// Params are account parameters that select where a key lives beyond
+	// the base URL (an organisation, a region). No provider needs one yet;
+	// they are part of the Place, so --resume compares them.
+	Params map[string]string
+	// Sandbox marks a run against keyctl's emulator, not the provider.
+	Sandbox bool
+}
+
+// Place is where a key is revoked, without any credential: what the audit
+// log records and --resume compares, so a key revoked in the sandbox or at
+// another base URL is never taken as revoked at this one.
+type Place struct {
+	BaseURL string            `json:"base_url"`
+	Params  map[string]string `json:"params,omitempty"`
+	Sandbox bool              `json:"sandbox,omitempty"`
+}
+
+// Place is the target without its credential: the base URL with any
+// userinfo, query and fragment dropped, scheme and host in lower case and
+// no trailing slash, so one target always has one spelling.
+func (t Target) Place() Place {
+	p := Place{Params: t.Params, Sandbox: t.Sandbox}
+	if t.BaseURL != nil {
+		u := *t.BaseURL
+		u.User = nil
+		u.RawQuery, u.ForceQuery, u.Fragment, u.RawFragment = "", false, "", ""
+		u.Scheme, u.Host = strings.ToLower(u.Scheme), strings.ToLower(u.Host)
+		switch {
+		case u.Scheme == "https" && u.Port() == "443", u.Scheme == "http" && u.Port() == "80":
+			u.Host = u.Hostname()
+			if strings.Contains(u.Host, ":") {
+				u.Host = "[" + u.Host + "]"
+			}
+		}
+		p.BaseURL = strings.TrimRight(u.String(), "/")
+	}
+	return p
+}
+
+// Key is the place as one comparable string.
+func (p Place) Key() string {
+	names := make([]string, 0, len(p.Params))
+	for k := range p.Params {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	var b strings.Builder
+	b.WriteString(p.BaseURL)
+	for _, k := range names {
+		b.WriteString("\x00" + k + "=" + p.Params[k])
+	}
+	if p.Sandbox {
+		b.WriteString("\x00sandbox")
+	}
+	return b.String()
 }
 
 // Request is the exact request an adapter wants on the wire.

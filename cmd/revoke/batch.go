@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/keyctl/keyctl/internal/audit"
 	"github.com/keyctl/keyctl/internal/cmdutil"
 	"github.com/keyctl/keyctl/internal/exit"
 	"github.com/keyctl/keyctl/internal/input"
@@ -27,7 +28,7 @@ type batch struct {
 	opts    *RevokeOptions
 	targets *targets
 	seen    *keyset.Set
-	resumed *keyset.Set // nil without --resume
+	resumed *audit.Revocations // nil without --resume
 	// provider given on the command line, nil when lines name their own
 	provider providers.Provider
 }
@@ -93,12 +94,14 @@ func (b *batch) job(e input.Entry) engine.Job {
 	if b.seen.Len() == largeBatch {
 		tightenGC()
 	}
-	if b.resumed != nil && b.resumed.Has(name, e.ID) {
-		return reject(providers.Skipped, exit.OK, "already revoked according to the audit log (--resume); not sent")
-	}
 	tgt, err := b.targets.get(p)
 	if err != nil {
 		return reject(providers.Failed, cmdutil.ExitCode(err), err.Error())
+	}
+	// Only a revocation at this very target counts: the same key id in the
+	// sandbox or behind another base URL is another key.
+	if b.resumed != nil && b.resumed.Has(name, tgt.Place(), e.ID) {
+		return reject(providers.Skipped, exit.OK, "already revoked at this base URL according to the audit log (--resume); not sent")
 	}
 	j.Target = tgt
 	return j

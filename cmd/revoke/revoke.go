@@ -307,6 +307,10 @@ func openAudit(opts *RevokeOptions, st settings, b *batch) (*audit.Log, error) {
 		if b.resumed, err = audit.Revoked(st.auditPath); err != nil {
 			return nil, &config.Error{Msg: err.Error()}
 		}
+		if n := b.resumed.Unreadable; n > 0 {
+			fmt.Fprintf(opts.IO.ErrOut, "keyctl: warning: --resume ignored %d unreadable line(s) of the audit log %s (cut short by a crash, or over %d bytes); keys recorded only there are sent again\n",
+				n, st.auditPath, audit.MaxLine)
+		}
 	}
 	if !st.audit {
 		return nil, nil

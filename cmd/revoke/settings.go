@@ -139,7 +139,7 @@ func (t *targets) resolve(p providers.Provider) (providers.Target, error) {
 	skip := t.opts.SkipIDCheck
 	if t.sandbox != "" {
 		u, _ := url.Parse(sandbox.BaseURLs(t.sandbox)[info.Name])
-		return providers.Target{BaseURL: u, Token: sandbox.Token(info.Name), SkipIDCheck: skip}, nil
+		return providers.Target{BaseURL: u, Token: sandbox.Token(info.Name), SkipIDCheck: skip, Sandbox: true}, nil
 	}
 	base := t.cfg.Get(config.ProviderKey(info.Name, "base_url"), t.opts.cmd.Flags().Lookup("base-url"), info.DefaultBaseURL)
 	u, err := httpclient.ParseBaseURL(base.Value)
@@ -162,5 +162,9 @@ func (t *targets) resolve(p providers.Provider) (providers.Target, error) {
 		}
 		token = cred.Value
 	}
-	return providers.Target{BaseURL: u, Token: token, SkipIDCheck: skip}, nil
+	// The credentials 'keyctl sandbox' prints mark a rehearsal against a
+	// sandbox started on its own: recorded as such, never matched by a real
+	// run's --resume.
+	rehearsal := token != "" && token == sandbox.Token(info.Name)
+	return providers.Target{BaseURL: u, Token: token, SkipIDCheck: skip, Sandbox: rehearsal}, nil
 }

@@ -10,6 +10,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"os/user"
 	"path/filepath"
@@ -24,19 +25,25 @@ import (
 
 // Record is one line of the audit log.
 type Record struct {
-	Time       time.Time `json:"time"`
-	Provider   string    `json:"provider"`
-	ID         string    `json:"id"`
-	Outcome    string    `json:"outcome"`
-	HTTPStatus int       `json:"http_status"`
-	ExitCode   int       `json:"exit_code"`
-	Attempts   int       `json:"attempts"`
-	Message    string    `json:"message"`
-	DurationMS int64     `json:"duration_ms"`
-	RequestID  string    `json:"request_id,omitempty"`
-	Version    string    `json:"keyctl_version"`
-	User       string    `json:"user"`
-	Host       string    `json:"host"`
+	Time     time.Time `json:"time"`
+	Provider string    `json:"provider"`
+	ID       string    `json:"id"`
+	// Where the key was sent (base URL without userinfo, account
+	// parameters, sandbox or not): --resume skips a key only when it was
+	// revoked at the same place. Absent for keys never sent.
+	BaseURL    string            `json:"base_url,omitempty"`
+	Params     map[string]string `json:"params,omitempty"`
+	Sandbox    bool              `json:"sandbox,omitempty"`
+	Outcome    string            `json:"outcome"`
+	HTTPStatus int               `json:"http_status"`
+	ExitCode   int               `json:"exit_code"`
+	Attempts   int               `json:"attempts"`
+	Message    string            `json:"message"`
+	DurationMS int64             `json:"duration_ms"`
+	RequestID  string            `json:"request_id,omitempty"`
+	Version    string            `json:"keyctl_version"`
+	User       string            `json:"user"`
+	Host       string            `json:"host"`
 }
 
 // DefaultPath is $XDG_STATE_HOME/keyctl/audit.jsonl (~/.local/state when
@@ -119,6 +126,7 @@ func (l *Log) Append(results []revoke.Result) error {
 		}
 		rec := Record{
 			Time: now, Provider: r.Provider, ID: r.ID, Outcome: string(r.Outcome), HTTPStatus: r.HTTPStatus,
+			BaseURL: r.Place.BaseURL, Params: r.Place.Params, Sandbox: r.Place.Sandbox,
 			ExitCode: int(r.ExitCode), Attempts: r.Attempts, Message: r.Message, DurationMS: r.DurationMS, RequestID: r.RequestID,
 			Version: build.Version, User: l.user, Host: l.host,
 		}
@@ -146,36 +154,117 @@ func (l *Log) Append(results []revoke.Result) error {
 // Close closes the file.
 func (l *Log) Close() error { return l.f.Close() }
 
+// Revocations are the keys an audit log shows as revoked or already
+// revoked, each at the place it was revoked.
+type Revocations struct {
+	set *keyset.Set
+	// Unreadable counts lines that were skipped: torn by a crash, not
+	// JSON, or longer than MaxLine.
+	Unreadable int
+}
+
+// Has reports whether the log shows provider's key id revoked at place.
+func (r *Revocations) Has(provider string, place providers.Place, id string) bool {
+	return r.set.Has(resumeKey(provider, place), id)
+}
+
+// Len is the number of revocations read.
+func (r *Revocations) Len() int { return r.set.Len() }
+
+func resumeKey(provider string, place providers.Place) string {
+	return provider + "\x00" + place.Key()
+}
+
+// MaxLine is the longest audit line --resume reads; a longer one (which no
+// record of keyctl's should be) is skipped without holding it in memory.
+const MaxLine = 1 << 20
+
 // Revoked reads an audit log and returns the keys it shows as revoked or
-// already revoked. A missing log is an empty set; unreadable lines (a
-// torn last line after a crash) are skipped.
-func Revoked(path string) (*keyset.Set, error) {
-	set := keyset.New()
+// already revoked, with where. A missing log is empty. Lines it cannot use
+// are skipped and counted, never fatal: a torn line after a crash, a line
+// over MaxLine, a line that is not JSON. Records without a base URL (written
+// before records named the place) match no place: their keys are sent again,
+// which is safe, rather than skipped on a guess.
+func Revoked(path string) (*Revocations, error) {
+	revs := &Revocations{set: keyset.New()}
 	f, err := os.Open(path)
 	if os.IsNotExist(err) {
-		return set, nil
+		return revs, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("audit log: %w", err)
 	}
 	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 64<<10), 1<<20)
-	for sc.Scan() {
-		var r struct {
-			Provider string `json:"provider"`
-			ID       string `json:"id"`
-			Outcome  string `json:"outcome"`
-		}
-		if json.Unmarshal(sc.Bytes(), &r) != nil {
+	rd := bufio.NewReaderSize(f, 64<<10)
+	var long []byte // a line longer than the reader's buffer, up to MaxLine
+	for {
+		chunk, err := rd.ReadSlice('\n')
+		switch {
+		case err == bufio.ErrBufferFull:
+			if len(long)+len(chunk) > MaxLine {
+				revs.Unreadable++
+				if err := skipLine(rd); err != nil {
+					return nil, readErr(path, err)
+				}
+				long = nil
+				continue
+			}
+			long = append(long, chunk...)
 			continue
+		case err != nil && err != io.EOF:
+			return nil, readErr(path, err)
 		}
-		if r.Outcome == string(providers.Revoked) || r.Outcome == string(providers.AlreadyRevoked) {
-			set.Add(r.Provider, r.ID)
+		line := chunk
+		if long != nil {
+			line = append(long, chunk...)
+			long = nil
+		}
+		if len(bytes.TrimSpace(line)) > 0 {
+			revs.add(line)
+		}
+		if err == io.EOF {
+			return revs, nil
 		}
 	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("audit log %s: %w", path, err)
+}
+
+func (r *Revocations) add(line []byte) {
+	var rec struct {
+		Provider string            `json:"provider"`
+		ID       string            `json:"id"`
+		Outcome  string            `json:"outcome"`
+		BaseURL  string            `json:"base_url"`
+		Params   map[string]string `json:"params"`
+		Sandbox  bool              `json:"sandbox"`
 	}
-	return set, nil
+	if len(line) > MaxLine || json.Unmarshal(line, &rec) != nil {
+		r.Unreadable++
+		return
+	}
+	if rec.BaseURL == "" {
+		return // an old record: where it was revoked is unknown
+	}
+	if rec.Outcome == string(providers.Revoked) || rec.Outcome == string(providers.AlreadyRevoked) {
+		place := providers.Place{BaseURL: rec.BaseURL, Params: rec.Params, Sandbox: rec.Sandbox}
+		r.set.Add(resumeKey(rec.Provider, place), rec.ID)
+	}
+}
+
+// skipLine discards the rest of the current line.
+func skipLine(rd *bufio.Reader) error {
+	for {
+		_, err := rd.ReadSlice('\n')
+		switch err {
+		case bufio.ErrBufferFull:
+			continue
+		case io.EOF, nil:
+			return nil
+		default:
+			return err
+		}
+	}
+}
+
+func readErr(path string, err error) error {
+	return fmt.Errorf("audit log %s: %w", path, err)
 }

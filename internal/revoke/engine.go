@@ -249,7 +249,7 @@ type attempt struct {
 // process runs one job's attempt loop.
 func (e *Engine) process(ctx context.Context, j Job, l *lane, global chan struct{}) Result {
 	start := e.Clock.Now()
-	res := Result{Provider: j.Provider.Info().Name, ID: j.ID, Line: j.Line, Seq: j.seq}
+	res := Result{Provider: j.Provider.Info().Name, ID: j.ID, Line: j.Line, Seq: j.seq, Place: j.Target.Place()}
 	finish := func(state providers.State, code exit.Code, msg string) Result {
 		res.Outcome, res.ExitCode = state, code
 		res.Message = e.Secrets.String(msg)

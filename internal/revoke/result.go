@@ -27,6 +27,10 @@ type Result struct {
 	Line       int             `json:"line,omitempty"`        // input line, for --from
 	Request    *Preview        `json:"request,omitempty"`     // the request a dry run would send
 
+	// Place is where the key was sent, without a credential; the audit log
+	// records it for --resume.
+	Place providers.Place `json:"-"`
+
 	// Seq is the job's position in the input, for showing results in input
 	// order after they finished in any order.
 	Seq int `json:"-"`

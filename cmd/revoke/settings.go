@@ -18,6 +18,9 @@ import (
 	"github.com/keyctl/keyctl/providers"
 )
 
+// maxInFlight bounds --concurrency and --per-provider.
+const maxInFlight = 1024
+
 // settings are the resolved run settings.
 type settings struct {
 	output      string
@@ -54,6 +57,16 @@ func resolve(opts *RevokeOptions, cfg *config.Config) (settings, error) {
 		}
 		return n, nil
 	}
+	// bounded is a limit of requests in flight: far more than any provider
+	// accepts at once is a typo, not a plan.
+	bounded := func(key, flag string) (int, error) {
+		s := get(key, flag)
+		n, err := strconv.Atoi(s.Value)
+		if err != nil || n < 1 || n > maxInFlight {
+			return 0, badSetting(s, fmt.Sprintf("expected a whole number from 1 to %d", maxInFlight))
+		}
+		return n, nil
+	}
 
 	var st settings
 	var err error
@@ -67,10 +80,10 @@ func resolve(opts *RevokeOptions, cfg *config.Config) (settings, error) {
 	if st.timeout, err = duration("timeout", "timeout"); err != nil {
 		return st, err
 	}
-	if st.concurrency, err = integer("concurrency", "concurrency", 1); err != nil {
+	if st.concurrency, err = bounded("concurrency", "concurrency"); err != nil {
 		return st, err
 	}
-	if st.perProvider, err = integer("per_provider", "per-provider", 1); err != nil {
+	if st.perProvider, err = bounded("per_provider", "per-provider"); err != nil {
 		return st, err
 	}
 	st.cacert = config.ExpandHome(get("cacert", "cacert").Value)

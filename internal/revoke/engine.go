@@ -67,13 +67,17 @@ func (e *Engine) Run(ctx context.Context, jobs iter.Seq[Job], sink Sink) {
 
 	var workers sync.WaitGroup
 	lanes := map[providers.Provider]*lane{}
+	// A lane's workers start with its jobs, up to perProvider: one key never
+	// costs a thousand goroutines, whatever the limit.
+	started := map[*lane]int{}
 	laneFor := func(p providers.Provider) *lane {
-		if l, ok := lanes[p]; ok {
-			return l
+		l, ok := lanes[p]
+		if !ok {
+			l = &lane{jobs: make(chan Job, queueSize)}
+			lanes[p] = l
 		}
-		l := &lane{jobs: make(chan Job, queueSize)}
-		lanes[p] = l
-		for range perProvider {
+		if started[l] < perProvider {
+			started[l]++
 			workers.Go(func() {
 				for j := range l.jobs {
 					results <- e.process(ctx, j, l, global)

@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -424,5 +425,38 @@ func TestRequestIDIsReported(t *testing.T) {
 	r := runOne(t, newEngine(t, testutil.NewClock()), job(t, lava.Adapter{}, srv.URL, "k"))
 	if r.RequestID != "req_abc123" {
 		t.Fatalf("request_id %q", r.RequestID)
+	}
+}
+
+// A high limit costs nothing up front: one key starts one worker, not one
+// per allowed request in flight.
+func TestHighLimitsStartWorkersOnlyForTheKeys(t *testing.T) {
+	inFlight := make(chan struct{}, 1)
+	srv := testutil.NewServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		inFlight <- struct{}{}
+		testutil.Respond(w, 200, `{"id":"k","deleted":true}`)
+	})
+	e := newEngine(t, nil)
+	e.Concurrency, e.PerProvider = 1024, 1024
+	before := runtime.NumGoroutine()
+	var during int
+	// The input stays open (a stream still being read) while the first key
+	// is in flight, so every worker the engine started is still there.
+	jobs := func(yield func(revoke.Job) bool) {
+		if !yield(job(t, lava.Adapter{}, srv.URL, "k")) {
+			return
+		}
+		<-inFlight
+		during = runtime.NumGoroutine()
+	}
+	var rs []revoke.Result
+	e.Run(context.Background(), jobs, func(batch []revoke.Result) { rs = append(rs, batch...) })
+	if len(rs) != 1 || rs[0].Outcome != providers.Revoked {
+		t.Fatalf("results %+v", rs)
+	}
+	// The run itself, the HTTP client and the server take a handful of
+	// goroutines; a worker per allowed request would take over a thousand.
+	if extra := during - before; extra > 50 {
+		t.Fatalf("%d goroutines for one key with --per-provider 1024", extra)
 	}
 }

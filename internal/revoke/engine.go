@@ -276,7 +276,10 @@ func (e *Engine) process(ctx context.Context, j Job, l *lane, global chan struct
 	var (
 		waited  time.Duration // total waiting between attempts of this key
 		unknown bool          // an earlier attempt may have reached the provider
+		refused string        // the last answer, which did not revoke the key
 	)
+	// stopWaiting ends the job when Ctrl-C comes while it waits to retry.
+	stopWaiting := func() Result { return e.interruptedWaiting(j, finish, res.Attempts, unknown, refused) }
 	// wait sleeps d if the budget allows; ok is false when it does not.
 	wait := func(d time.Duration) (ok bool, err error) {
 		if waited+d > e.Policy.MaxWait {
@@ -295,7 +298,7 @@ func (e *Engine) process(ctx context.Context, j Job, l *lane, global chan struct
 			}
 			ok, err := wait(d)
 			if err != nil {
-				return e.interrupted(j, finish, res.Attempts > 0)
+				return stopWaiting()
 			}
 			if !ok {
 				res.RetryAfter = &until
@@ -309,7 +312,7 @@ func (e *Engine) process(ctx context.Context, j Job, l *lane, global chan struct
 		// politeness, so it does not spend the key's wait budget.
 		if slot := l.reserve(e.Clock.Now()); slot.After(e.Clock.Now()) {
 			if err := e.Clock.Sleep(ctx, slot.Sub(e.Clock.Now())); err != nil {
-				return e.interrupted(j, finish, res.Attempts > 0)
+				return stopWaiting()
 			}
 		}
 
@@ -325,10 +328,11 @@ func (e *Engine) process(ctx context.Context, j Job, l *lane, global chan struct
 		if a.err != nil {
 			unknown = unknown || retry.MaybeSent(a.err)
 			msg := describeError(a.err, e.Timeout)
+			refused = fmt.Sprintf("no request reached %s (%s)", j.Provider.Info().Title, msg)
 			if retry.RetryableError(a.err) && retriesLeft {
 				ok, err := wait(e.Policy.Backoff(res.Attempts))
 				if err != nil {
-					return e.interrupted(j, finish, true)
+					return stopWaiting()
 				}
 				if ok {
 					continue
@@ -341,6 +345,7 @@ func (e *Engine) process(ctx context.Context, j Job, l *lane, global chan struct
 		res.HTTPStatus = a.status
 		res.RequestID = requestID(a.header)
 		out := j.Provider.Classify(a.status, a.header, a.body)
+		refused = fmt.Sprintf("%s refused it with %s", j.Provider.Info().Title, providers.StatusText(a.status))
 		retryable, honour := retry.RetryableStatus(a.status)
 		if !honour {
 			l.answered(e.Clock.Now())
@@ -371,7 +376,7 @@ func (e *Engine) process(ctx context.Context, j Job, l *lane, global chan struct
 						e.Waiting(j.Provider.Info().Name, now.Add(asked))
 					}
 					if _, err := wait(d); err != nil {
-						return e.interrupted(j, finish, true)
+						return stopWaiting()
 					}
 					continue
 				}
@@ -410,6 +415,18 @@ func (e *Engine) interrupted(j Job, finish func(providers.State, exit.Code, stri
 		return skipped(j)
 	}
 	return finish(providers.Failed, exit.Interrupted, "interrupted while a request was in flight or being retried: the key may or may not be revoked; re-run to confirm")
+}
+
+// interruptedWaiting ends a job cut short while it waited to retry, with
+// nothing in flight: skipped when nothing was sent; when every answer so far
+// was a refusal (429, 503, a connection that never reached the provider) the
+// key is known not to be revoked, and the message says so.
+func (e *Engine) interruptedWaiting(j Job, finish func(providers.State, exit.Code, string) Result, attempts int, unknown bool, refused string) Result {
+	if attempts == 0 || unknown || refused == "" {
+		return e.interrupted(j, finish, attempts > 0)
+	}
+	return finish(providers.Failed, exit.Interrupted, fmt.Sprintf(
+		"interrupted while waiting to retry: the key was NOT revoked (%s, and nothing else was sent); re-run keyctl, or use --resume, to revoke it", refused))
 }
 
 // send performs one exchange under the per-attempt timeout, holding a slot of

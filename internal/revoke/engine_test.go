@@ -460,3 +460,53 @@ func TestHighLimitsStartWorkersOnlyForTheKeys(t *testing.T) {
 		t.Fatalf("%d goroutines for one key with --per-provider 1024", extra)
 	}
 }
+
+// Ctrl-C while a key waits out a 429 (nothing in flight) must not say "may
+// or may not be revoked": the provider refused it, so it was not revoked.
+func TestInterruptWhileWaitingOnA429SaysNotRevoked(t *testing.T) {
+	cases := []struct {
+		name     string
+		provider providers.Provider
+		steps    []func(w http.ResponseWriter)
+		want     []string
+		notWant  string
+	}{
+		{"langwatch 429 pauses the provider", langwatch.Adapter{},
+			[]func(w http.ResponseWriter){status(429, "", "Retry-After", "30")},
+			[]string{"NOT revoked", "LangWatch refused it with 429 Too Many Requests", "--resume"}, "may or may not"},
+		{"lava cooldown 429 concerns the key", lava.Adapter{},
+			[]func(w http.ResponseWriter){status(429, `{"error":{"message":"cooldown","code":"cooldown","status":429}}`, "Retry-After", "15")},
+			[]string{"NOT revoked", "Lava refused it with 429"}, "may or may not"},
+		{"after an answer that may have revoked it, still unknown", langwatch.Adapter{},
+			[]func(w http.ResponseWriter){status(502, ""), status(429, "", "Retry-After", "30")},
+			[]string{"may or may not be revoked"}, "NOT revoked"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			srv := scripted(t, c.steps...)
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			e := newEngine(t, testutil.NewClock())
+			e.Policy.MaxWait = time.Minute
+			// The engine announces each Retry-After wait just before it
+			// starts: Ctrl-C comes then, with nothing in flight.
+			e.Waiting = func(string, time.Time) { cancel() }
+			rs := runJobs(ctx, e, job(t, c.provider, srv.URL, "k"))
+			if len(rs) != 1 {
+				t.Fatalf("%d results", len(rs))
+			}
+			r := rs[0]
+			if r.Outcome != providers.Failed || r.ExitCode != exit.Interrupted {
+				t.Fatalf("result %+v", r)
+			}
+			for _, w := range c.want {
+				if !strings.Contains(r.Message, w) {
+					t.Errorf("message %q does not contain %q", r.Message, w)
+				}
+			}
+			if strings.Contains(r.Message, c.notWant) {
+				t.Errorf("message %q contains %q", r.Message, c.notWant)
+			}
+		})
+	}
+}

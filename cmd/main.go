@@ -16,8 +16,15 @@ import (
 
 // Main runs keyctl and returns the process exit code.
 func Main() int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// SIGHUP (a closed terminal or ssh session) stops a run like Ctrl-C:
+	// every key accounted for, the audit log complete.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
+	// A closed standard output (keyctl … | head -1) must not kill keyctl
+	// mid-batch: with SIGPIPE caught, the write fails with EPIPE and the
+	// revoke command stops and accounts for every key. Notify rather than
+	// Ignore, so commands keyctl runs (token_command) keep the default.
+	signal.Notify(make(chan os.Signal, 1), syscall.SIGPIPE)
 	go func() {
 		// After the first signal, restore the default so a second Ctrl-C
 		// kills at once.
@@ -46,6 +53,9 @@ func Run(ctx context.Context, f *cmdutil.Factory, args []string) exit.Code {
 		}
 	}
 	if ctx.Err() != nil && code != exit.OK {
+		// Say why keyctl stopped: after a SIGHUP or a SIGTERM from a
+		// supervisor nobody pressed Ctrl-C and the reason is not obvious.
+		fmt.Fprintf(f.IO.ErrOut, "keyctl: stopped (%v)\n", context.Cause(ctx))
 		return exit.Interrupted
 	}
 	return code

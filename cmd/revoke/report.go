@@ -1,8 +1,10 @@
 package revoke
 
 import (
+	"errors"
 	"fmt"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -27,6 +29,11 @@ type reporter struct {
 	summary  output.Summary
 	auditErr error
 	writeErr error
+	// outputClosed is set when standard output was closed (EPIPE): stop
+	// cancels the run, so keys not yet sent are skipped and recorded.
+	outputClosed bool
+	stop         func()
+	auditPath    string
 
 	mu        sync.Mutex           // waiting is called from the engine's workers
 	lastPause map[string]time.Time // per provider, the pause already announced
@@ -80,6 +87,7 @@ func (r *reporter) report(batch []engine.Result) {
 	}
 	if r.writeErr == nil {
 		r.writeErr = r.out.Write(batch)
+		r.checkClosed()
 	}
 	if r.bar != nil {
 		r.mu.Lock()
@@ -87,6 +95,25 @@ func (r *reporter) report(batch []engine.Result) {
 		_ = r.bar.Add(len(batch))
 		r.mu.Unlock()
 	}
+}
+
+// checkClosed stops the run once standard output is closed: nobody reads
+// the results any more, so no new key is sent; the audit log keeps every
+// result, including those of the keys stopped.
+func (r *reporter) checkClosed() {
+	if r.outputClosed || !errors.Is(r.writeErr, syscall.EPIPE) {
+		return
+	}
+	r.outputClosed = true
+	if r.stop != nil {
+		r.stop()
+	}
+	r.clearBar()
+	where := "every result is in the audit log " + r.auditPath + "; re-run with --resume to send only the rest"
+	if r.audit == nil || r.auditErr != nil {
+		where = "the audit log is off, so results from here on are not recorded; re-run to revoke the rest"
+	}
+	fmt.Fprintf(r.io.ErrOut, "keyctl: standard output was closed (the program reading it exited); stopped: keys not yet sent are skipped; %s\n", where)
 }
 
 func (r *reporter) clearBar() {
@@ -102,9 +129,13 @@ func (r *reporter) finish() error {
 	}
 	if err := r.out.Close(); r.writeErr == nil {
 		r.writeErr = err
+		r.checkClosed()
 	}
 	if r.format == output.FormatJSON && r.io.IsStderrTTY() && r.summary.Total > 1 {
 		fmt.Fprintln(r.io.ErrOut, r.summary)
+	}
+	if r.outputClosed {
+		return &cmdutil.ExitError{Code: exit.OutputClosed}
 	}
 	if r.writeErr != nil {
 		fmt.Fprintf(r.io.ErrOut, "keyctl: writing results: %v\n", r.writeErr)

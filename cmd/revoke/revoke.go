@@ -241,15 +241,20 @@ func revokeRun(ctx context.Context, opts *RevokeOptions) error {
 		DryRun: opts.DryRun, IgnoreMissing: opts.IgnoreMissing,
 		Secrets: secrets, Debug: debug, Clock: opts.Clock,
 	}
+	// The run stops on a signal (ctx) or when standard output closes.
+	runCtx, stopRun := context.WithCancel(ctx)
+	defer stopRun()
 	entries := b.entries(from)
 	if opts.From == "-" {
-		entries = stdinEntries(ctx, entries, func(line int) {
-			fmt.Fprintf(opts.IO.ErrOut, "keyctl: interrupted; standard input was not read past line %d\n", line)
+		entries = stdinEntries(runCtx, entries, func(line int) {
+			fmt.Fprintf(opts.IO.ErrOut, "keyctl: stopped; standard input was not read past line %d\n", line)
 		})
 	}
 	rep := newReporter(opts.IO, w, auditLog, st.output, total)
+	rep.auditPath = st.auditPath
+	rep.stop = stopRun
 	eng.Waiting = rep.waiting
-	eng.Run(ctx, b.jobs(entries), rep.report)
+	eng.Run(runCtx, b.jobs(entries), rep.report)
 	return rep.finish()
 }
 

@@ -13,20 +13,21 @@ type Code int
 
 // The exit codes, in the order the documentation lists them.
 const (
-	OK          Code = 0
-	Unexpected  Code = 1
-	Usage       Code = 2
-	Config      Code = 3
-	Auth        Code = 4
-	Permission  Code = 5
-	NotFound    Code = 6
-	Conflict    Code = 7
-	Invalid     Code = 8
-	RateLimited Code = 9
-	Server      Code = 10
-	Network     Code = 11
-	Mixed       Code = 12
-	Interrupted Code = 130
+	OK           Code = 0
+	Unexpected   Code = 1
+	Usage        Code = 2
+	Config       Code = 3
+	Auth         Code = 4
+	Permission   Code = 5
+	NotFound     Code = 6
+	Conflict     Code = 7
+	Invalid      Code = 8
+	RateLimited  Code = 9
+	Server       Code = 10
+	Network      Code = 11
+	Mixed        Code = 12
+	OutputClosed Code = 13
+	Interrupted  Code = 130
 )
 
 // Entry documents one exit code.
@@ -52,7 +53,8 @@ var Table = []Entry{
 	{Server, "server", "provider server error (5xx) after retries"},
 	{Network, "network", "network: connection, DNS, TLS, timeout"},
 	{Mixed, "mixed", "batch whose failed keys do not all share one code"},
-	{Interrupted, "interrupted", "interrupted (Ctrl-C, SIGTERM) or a confirmation declined"},
+	{OutputClosed, "output_closed", "standard output was closed (a reader such as head exited): keys not yet sent were skipped; every result is in the audit log"},
+	{Interrupted, "interrupted", "interrupted (Ctrl-C, SIGTERM, SIGHUP) or a confirmation declined"},
 }
 
 // String names the code, e.g. "not_found".

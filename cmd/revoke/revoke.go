@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log"
 	"net/http"
 	"net/url"
 	"strings"
@@ -27,6 +28,7 @@ import (
 	"github.com/keyctl/keyctl/internal/retry"
 	engine "github.com/keyctl/keyctl/internal/revoke"
 	"github.com/keyctl/keyctl/internal/sandbox"
+	"github.com/keyctl/keyctl/internal/sanitize"
 	"github.com/keyctl/keyctl/providers"
 )
 
@@ -40,6 +42,7 @@ const (
 // RevokeOptions is everything a revocation run needs.
 type RevokeOptions struct {
 	IO        *iostreams.IOStreams
+	Secrets   *redact.Secrets // credentials to scrub; shared with the error printer
 	Config    func() (*config.Config, error)
 	Transport http.RoundTripper
 	Clock     engine.Clock
@@ -106,6 +109,7 @@ The exit code tells scripts what happened: see 'keyctl help exit-codes'.`,
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.IO, opts.Config, opts.Transport, opts.Clock, opts.Debug = f.IO, f.Config, f.Transport, f.Clock, f.Debug
+			opts.Secrets = f.Secrets
 			if len(args) > 0 {
 				opts.Provider, opts.IDs = args[0], args[1:]
 			}
@@ -175,7 +179,10 @@ func revokeRun(ctx context.Context, opts *RevokeOptions) error {
 		return err
 	}
 
-	secrets := &redact.Secrets{}
+	secrets := opts.Secrets
+	if secrets == nil {
+		secrets = &redact.Secrets{}
+	}
 	b.targets = &targets{ctx: ctx, stdinToken: stdinToken, opts: opts, cfg: cfg, onToken: func(p providers.Provider, token string) {
 		secrets.Add(token)
 		if cc, ok := p.(providers.CredentialChecker); ok && !opts.Sandbox {
@@ -223,6 +230,10 @@ func revokeRun(ctx context.Context, opts *RevokeOptions) error {
 	var debug *httpclient.DebugLog
 	if opts.Debug {
 		debug = httpclient.NewDebugLog(opts.IO.ErrOut, secrets)
+		// net/http's own complaints (a server sending bytes nobody asked
+		// for) belong in the trace, scrubbed like the rest of it.
+		defer log.SetOutput(log.Writer())
+		log.SetOutput(debug)
 	}
 	client, err := httpclient.New(httpclient.Options{
 		CACertFile: st.cacert, Debug: debug, MaxConns: st.perProvider, Transport: opts.Transport,
@@ -318,10 +329,13 @@ func openAudit(opts *RevokeOptions, st settings, b *batch) (*audit.Log, error) {
 	return log, nil
 }
 
+// maxQuestion bounds a confirmation question, which names providers from input.
+const maxQuestion = 1024
+
 // confirm asks a yes/no question on the terminal. Ctrl-C while it waits is
 // a no.
 func confirm(ctx context.Context, io *iostreams.IOStreams, question string) (bool, error) {
-	fmt.Fprintf(io.ErrOut, "%s [y/N] ", question)
+	fmt.Fprintf(io.ErrOut, "%s [y/N] ", sanitize.Line(question, maxQuestion))
 	type reply struct {
 		text string
 		err  error

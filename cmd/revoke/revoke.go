@@ -7,7 +7,6 @@ import (
 	"bufio"
 	"context"
 	"fmt"
-	"io"
 	"log"
 	"net/http"
 	"net/url"
@@ -165,7 +164,7 @@ func revokeRun(ctx context.Context, opts *RevokeOptions) error {
 	if opts.Sandbox && opts.cmd.Flags().Changed("base-url") {
 		return cmdutil.FlagErrorf("--sandbox and --base-url cannot be used together")
 	}
-	stdinToken, err := readTokenStdin(opts, b)
+	stdinToken, err := readTokenStdin(ctx, opts, b)
 	if err != nil {
 		return err
 	}
@@ -262,29 +261,6 @@ func revokeRun(ctx context.Context, opts *RevokeOptions) error {
 	eng.Waiting = rep.waiting
 	eng.Run(ctx, b.jobs(entries), rep.report)
 	return rep.finish()
-}
-
-// readTokenStdin reads --token-stdin's credential: the first line of
-// standard input, for the provider argument.
-func readTokenStdin(opts *RevokeOptions, b *batch) (string, error) {
-	if !opts.TokenStdin {
-		return "", nil
-	}
-	switch {
-	case b.provider == nil:
-		return "", cmdutil.FlagErrorf("--token-stdin needs a provider argument: it is the credential of that one provider")
-	case opts.From == "-":
-		return "", cmdutil.FlagErrorf("--token-stdin and --from - both read standard input; put the keys in a file")
-	}
-	line, err := bufio.NewReader(opts.IO.In).ReadString('\n')
-	token := strings.TrimSpace(line)
-	switch {
-	case token != "":
-		return token, nil
-	case err == nil || err == io.EOF:
-		return "", &config.Error{Msg: "--token-stdin: standard input held no credential; nothing sent"}
-	}
-	return "", &config.Error{Msg: fmt.Sprintf("--token-stdin: %v; nothing sent", err)}
 }
 
 // confirmBatch asks a person at a terminal before a batch of more than one

@@ -181,12 +181,13 @@ func revokeRun(ctx context.Context, opts *RevokeOptions) error {
 	secrets := opts.Secrets
 	if secrets == nil {
 		secrets = &redact.Secrets{}
+		opts.Secrets = secrets
 	}
 	b.targets = &targets{ctx: ctx, stdinToken: stdinToken, opts: opts, cfg: cfg, onToken: func(p providers.Provider, token string) {
 		secrets.Add(token)
 		if cc, ok := p.(providers.CredentialChecker); ok && !opts.Sandbox {
 			if w := cc.CheckCredential(token); w != "" {
-				fmt.Fprintf(opts.IO.ErrOut, "warning: %s\n", w)
+				fmt.Fprintf(opts.IO.ErrOut, "warning: %s\n", secrets.Lines(w, maxWarning))
 			}
 		}
 	}}

@@ -97,3 +97,7 @@ func interruptible(ctx context.Context, read func() (string, error)) (string, er
 		return "", ctx.Err()
 	}
 }
+
+// maxWarning bounds each line of a warning, which may name a file or a
+// config key taken from input.
+const maxWarning = 4096

@@ -44,7 +44,7 @@ func (f *Factory) Config() (*config.Config, error) {
 		return nil, err
 	}
 	for _, w := range cfg.Warnings {
-		fmt.Fprintf(f.IO.ErrOut, "warning: %s\n", w)
+		fmt.Fprintf(f.IO.ErrOut, "warning: %s\n", f.Secrets.Lines(w, 4096)) // config keys and paths are input
 	}
 	f.cfg = cfg
 	return cfg, nil

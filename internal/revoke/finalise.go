@@ -1,5 +1,7 @@
 package revoke
 
+import "github.com/keyctl/keyctl/internal/sanitize"
+
 // Bounds on what a result carries from outside keyctl: a server's message,
 // request id or Location, an input line's provider or id. A hostile answer
 // (a 2 MiB Location header) must not become a 2 MB result line or audit
@@ -20,16 +22,26 @@ const (
 func (e *Engine) finalise(batch []Result) {
 	for i := range batch {
 		r := &batch[i]
-		r.Provider = e.Secrets.Field(r.Provider, maxProvider)
-		r.ID = e.Secrets.Field(r.ID, maxID)
-		r.Message = e.Secrets.Field(r.Message, maxMessage)
-		r.RequestID = e.Secrets.Field(r.RequestID, maxRequestID)
+		r.Provider = e.field(r.Provider, maxProvider)
+		r.ID = e.field(r.ID, maxID)
+		r.Message = e.field(r.Message, maxMessage)
+		r.RequestID = e.field(r.RequestID, maxRequestID)
 		if p := r.Request; p != nil {
-			safe := &Preview{Method: e.Secrets.Field(p.Method, maxProvider), URL: e.Secrets.Field(p.URL, maxURL), Headers: make(map[string]string, len(p.Headers))}
+			safe := &Preview{Method: e.field(p.Method, maxProvider), URL: e.field(p.URL, maxURL), Headers: make(map[string]string, len(p.Headers))}
 			for k, v := range p.Headers {
-				safe.Headers[e.Secrets.Field(k, maxProvider)] = e.Secrets.Field(v, maxURL)
+				safe.Headers[e.field(k, maxProvider)] = e.field(v, maxURL)
 			}
 			r.Request = safe
 		}
 	}
+}
+
+// field passes one string through the scrubber. Text that is already short
+// and printable is only scrubbed, so an id is reported exactly as given
+// (spaces included) and the common case costs no copy.
+func (e *Engine) field(s string, max int) string {
+	if len(s) <= max && sanitize.Safe(s) {
+		return e.Secrets.String(s)
+	}
+	return e.Secrets.Field(s, max)
 }

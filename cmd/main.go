@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"log"
 	"os"
 	"os/signal"
 	"strings"
@@ -12,10 +14,18 @@ import (
 	"github.com/keyctl/keyctl/internal/cmdutil"
 	"github.com/keyctl/keyctl/internal/exit"
 	"github.com/keyctl/keyctl/internal/iostreams"
+	"github.com/keyctl/keyctl/internal/redact"
 )
 
 // Main runs keyctl and returns the process exit code.
 func Main() int {
+	// Go's net/http reports some protocol errors through the standard
+	// logger, quoting the bytes a server sent ("Unsolicited response received
+	// on idle HTTP channel starting with …"): a hostile server could put a
+	// credential or an escape sequence on stderr behind keyctl's back.
+	// Nothing keyctl says goes through that logger; --debug routes it into
+	// the scrubbed trace.
+	log.SetOutput(io.Discard)
 	// SIGHUP (a closed terminal or ssh session) stops a run like Ctrl-C:
 	// every key accounted for, the audit log complete.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
@@ -38,6 +48,9 @@ func Main() int {
 // Run executes args and maps the outcome to an exit code, printing any error
 // not already reported.
 func Run(ctx context.Context, f *cmdutil.Factory, args []string) exit.Code {
+	if f.Secrets == nil {
+		f.Secrets = &redact.Secrets{}
+	}
 	root := NewCmdRoot(f)
 	root.SetArgs(args)
 	cmd, err := root.ExecuteContextC(ctx)
@@ -46,7 +59,9 @@ func Run(ctx context.Context, f *cmdutil.Factory, args []string) exit.Code {
 	}
 	code := cmdutil.ExitCode(err)
 	if err != nil && !cmdutil.IsSilent(err) {
-		fmt.Fprintf(f.IO.ErrOut, "keyctl: %s\n", err)
+		// An error may echo input (an id, a provider name, a config value)
+		// or a server's words: it passes the one scrubber like every result.
+		fmt.Fprintf(f.IO.ErrOut, "keyctl: %s\n", f.Secrets.Lines(err.Error(), maxErrorLine))
 		var fe *cmdutil.FlagError
 		if errors.As(err, &fe) {
 			fmt.Fprintf(f.IO.ErrOut, "Run '%s --help' for usage.\n", cmd.CommandPath())
@@ -60,6 +75,9 @@ func Run(ctx context.Context, f *cmdutil.Factory, args []string) exit.Code {
 	}
 	return code
 }
+
+// maxErrorLine bounds each line of an error message.
+const maxErrorLine = 4096
 
 // isCobraUsageError recognises cobra's own argument errors, which it returns
 // as plain errors.

@@ -1,7 +1,6 @@
 package config
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -30,7 +29,7 @@ type Credential struct {
 // without running a command or reading a file. ok is false when none is set.
 func (c *Config) CredentialSource(provider string) (origin string, ok bool) {
 	env := EnvName(ProviderKey(provider, "token"))
-	if os.Getenv(env) != "" {
+	if strings.TrimSpace(os.Getenv(env)) != "" {
 		return "env " + env, true
 	}
 	field, key := c.credentialField(provider)
@@ -69,9 +68,48 @@ func (c *Config) credentialField(provider string) (field, key string) {
 // config file's token_command, token_file, token_env or token. There is no
 // flag for it: argv is visible to every user of the machine and kept in
 // shell history (--token-stdin is handled by the command).
+//
+// Every source is trimmed the same way and checked by CheckCredential, so a
+// value that could not be sent as it is (empty, a YAML list, a control
+// character such as a stray newline, megabytes) is a config error with
+// nothing sent. Reading a file or running a command stops at the first
+// signal (ctx).
 func (c *Config) Credential(ctx context.Context, provider, describe string) (Credential, error) {
+	cred, err := c.credential(ctx, provider, describe)
+	if err != nil {
+		return Credential{}, err
+	}
+	if err := CheckCredential(cred.Value, cred.Origin); err != nil {
+		return Credential{}, err
+	}
+	return cred, nil
+}
+
+// MaxCredential bounds a credential from any source. Real ones are a few
+// hundred bytes at most; the bound keeps /dev/zero or a runaway command from
+// filling memory, and the masking of output cheap.
+const MaxCredential = 64 << 10
+
+// CheckCredential refuses a credential that cannot be sent as it is. origin
+// names where it came from; the value itself is never quoted.
+func CheckCredential(value, origin string) error {
+	switch {
+	case value == "":
+		return &Error{Msg: fmt.Sprintf("%s: the credential is empty; nothing sent", origin)}
+	case len(value) > MaxCredential:
+		return &Error{Msg: fmt.Sprintf("%s: the credential is longer than %d KiB, which no provider issues (is it the right source?); nothing sent", origin, MaxCredential>>10)}
+	}
+	for i := 0; i < len(value); i++ {
+		if b := value[i]; b < 0x20 || b == 0x7f {
+			return &Error{Msg: fmt.Sprintf("%s: the credential contains a control character (byte 0x%02x at offset %d), which cannot be sent in an HTTP header; check for a stray line break or a paste error; nothing sent", origin, b, i)}
+		}
+	}
+	return nil
+}
+
+func (c *Config) credential(ctx context.Context, provider, describe string) (Credential, error) {
 	env := EnvName(ProviderKey(provider, "token"))
-	if v := os.Getenv(env); v != "" {
+	if v := strings.TrimSpace(os.Getenv(env)); v != "" {
 		return Credential{Value: v, Source: SourceEnv, Origin: env}, nil
 	}
 	field, key := c.credentialField(provider)
@@ -86,25 +124,51 @@ func (c *Config) Credential(ctx context.Context, provider, describe string) (Cre
 		return Credential{}, &Error{Msg: fmt.Sprintf("no credential for %s (%s): set %s, or %s (or token_command, token_file, token_env) in %s; nothing sent",
 			provider, describe, env, tokKey, where)}
 	case "token":
-		return Credential{Value: strings.TrimSpace(c.v.GetString(key)), Source: SourceFile, Origin: origin}, nil
+		v, err := c.scalar(key, origin, "the secret itself")
+		if err != nil {
+			return Credential{}, err
+		}
+		return Credential{Value: strings.TrimSpace(v), Source: SourceFile, Origin: origin}, nil
 	case "token_env":
-		name := c.v.GetString(key)
+		name, err := c.scalar(key, origin, "the name of an environment variable")
+		if err != nil {
+			return Credential{}, err
+		}
 		v := strings.TrimSpace(os.Getenv(name))
 		if v == "" {
 			return Credential{}, &Error{Msg: fmt.Sprintf("%s names the variable %s, which is not set or empty; nothing sent", origin, name)}
 		}
 		return Credential{Value: v, Source: SourceEnv, Origin: origin + " (" + name + ")"}, nil
 	case "token_file":
-		return c.tokenFile(key, origin)
+		return c.tokenFile(ctx, key, origin)
 	default:
 		return c.tokenCommand(ctx, provider, key, origin)
 	}
 }
 
-func (c *Config) tokenFile(key, origin string) (Credential, error) {
-	path := ExpandHome(c.v.GetString(key))
-	data, err := os.ReadFile(path)
+// scalar is a credential setting that must be one value: a YAML list or map
+// there is a mistake, not an empty credential to send.
+func (c *Config) scalar(key, origin, what string) (string, error) {
+	switch c.v.Get(key).(type) {
+	case []any, map[string]any:
+		return "", &Error{Msg: fmt.Sprintf("%s must be a single string (%s), not a list or map; nothing sent", origin, what)}
+	}
+	return c.v.GetString(key), nil
+}
+
+func (c *Config) tokenFile(ctx context.Context, key, origin string) (Credential, error) {
+	p, err := c.scalar(key, origin, "a file path")
 	if err != nil {
+		return Credential{}, err
+	}
+	path := ExpandHome(p)
+	data, err := readFileBounded(ctx, path, MaxCredential)
+	switch {
+	case errors.Is(err, errTooLong):
+		return Credential{}, &Error{Msg: fmt.Sprintf("%s: the token file %s holds more than %d KiB, which no credential is (is it the right file?); nothing sent", origin, path, MaxCredential>>10)}
+	case ctx.Err() != nil:
+		return Credential{}, &Error{Msg: fmt.Sprintf("%s: interrupted while reading the token file %s; nothing sent", origin, path)}
+	case err != nil:
 		return Credential{}, &Error{Msg: fmt.Sprintf("%s: reading the token file: %v; nothing sent", origin, err)}
 	}
 	v := strings.TrimSpace(string(data))
@@ -145,8 +209,12 @@ func (c *Config) tokenCommand(ctx context.Context, provider, key, origin string)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
 	cmd.WaitDelay = time.Second // a child holding the pipes open cannot hang us
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	// stdout beyond the bound fails the copy, which closes the pipe: a
+	// runaway command gets SIGPIPE instead of filling memory. stderr is only
+	// shown in part, so the rest is dropped.
+	stdout := &cappedBuffer{max: MaxCredential, failOver: true}
+	stderr := &cappedBuffer{max: 4 << 10}
+	cmd.Stdout, cmd.Stderr = stdout, stderr
 	err := cmd.Run()
 	secret := strings.TrimSpace(stdout.String())
 	errText := strings.TrimSpace(stderr.String())
@@ -157,6 +225,10 @@ func (c *Config) tokenCommand(ctx context.Context, provider, key, origin string)
 		errText = errText[:500] + "…"
 	}
 	switch {
+	case stdout.over:
+		return Credential{}, &Error{Msg: fmt.Sprintf("%s: token_command printed more than %d KiB on stdout, which no credential is; nothing sent", origin, MaxCredential>>10)}
+	case errors.Is(ctx.Err(), context.Canceled):
+		return Credential{}, &Error{Msg: fmt.Sprintf("%s: interrupted while token_command ran; nothing sent", origin)}
 	case errors.Is(ctx.Err(), context.DeadlineExceeded):
 		return Credential{}, &Error{Msg: fmt.Sprintf("%s: token_command did not finish within %s; nothing sent (raise token_command_timeout if the secret manager is slow)", origin, timeout)}
 	case err != nil:

@@ -4,10 +4,9 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"strings"
-	"unicode/utf8"
 
 	"github.com/keyctl/keyctl/internal/exit"
+	"github.com/keyctl/keyctl/internal/sanitize"
 )
 
 // State is what happened to a key.
@@ -99,35 +98,9 @@ func WithHint(message, hint string) string {
 // flood the screen or the audit log.
 const maxMessage = 300
 
-// Clean makes provider text safe to print: one line, printable, bounded.
+// Clean makes provider text safe to print: one line, printable, bounded. It
+// is the shared sanitizer (internal/sanitize) with the bound of a message
+// taken from a body.
 func Clean(s string) string {
-	s = strings.ToValidUTF8(s, "\uFFFD")
-	var b strings.Builder
-	space := false
-	for _, r := range s {
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == '\u2028' || r == '\u2029' {
-			r = ' '
-		}
-		if r == ' ' {
-			if space {
-				continue
-			}
-			space = true
-		} else {
-			space = false
-		}
-		b.WriteRune(r)
-		if b.Len() > maxMessage {
-			break
-		}
-	}
-	out := strings.TrimSpace(b.String())
-	if len(out) > maxMessage {
-		cut := maxMessage
-		for cut > 0 && !utf8.RuneStart(out[cut]) {
-			cut--
-		}
-		out = out[:cut] + "…"
-	}
-	return out
+	return sanitize.Line(s, maxMessage)
 }

@@ -161,7 +161,7 @@ func View(cfg *config.Config, revoke *cobra.Command) []Entry {
 	for _, p := range providers.All() {
 		info := p.Info()
 		base := cfg.Get(config.ProviderKey(info.Name, "base_url"), nil, info.DefaultBaseURL)
-		entries = append(entries, Entry{Key: config.ProviderKey(info.Name, "base_url"), Value: base.Value, Source: string(base.Source), Origin: originOf(base)})
+		entries = append(entries, Entry{Key: config.ProviderKey(info.Name, "base_url"), Value: redact.URL(base.Value), Source: string(base.Source), Origin: originOf(base)})
 		e := Entry{Key: config.ProviderKey(info.Name, "credential"), Value: "(not set)", Source: string(config.SourceNone)}
 		if origin, ok := cfg.CredentialSource(info.Name); ok {
 			e.Value, e.Source, e.Origin = redact.Mask, sourceOf(origin), origin

@@ -10,6 +10,7 @@ import (
 	"github.com/keyctl/keyctl/config"
 	"github.com/keyctl/keyctl/internal/cmdutil"
 	"github.com/keyctl/keyctl/internal/output"
+	"github.com/keyctl/keyctl/internal/redact"
 	"github.com/keyctl/keyctl/providers"
 )
 
@@ -65,7 +66,7 @@ func Rows(cfg *config.Config) []Row {
 		base := cfg.Get(config.ProviderKey(info.Name, "base_url"), nil, info.DefaultBaseURL)
 		origin, ok := cfg.CredentialSource(info.Name)
 		rows = append(rows, Row{
-			Name: info.Name, Title: info.Title, BaseURL: base.Value, BaseURLSource: string(base.Source),
+			Name: info.Name, Title: info.Title, BaseURL: redact.URL(base.Value), // a password in user info is never shown BaseURLSource: string(base.Source),
 			Endpoint: info.Endpoint, Auth: info.Auth, Credential: info.Credential,
 			Configured: ok, CredentialSource: origin, IDPattern: info.IDPattern,
 		})

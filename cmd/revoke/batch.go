@@ -18,6 +18,7 @@ import (
 	"github.com/keyctl/keyctl/internal/input"
 	"github.com/keyctl/keyctl/internal/keyset"
 	engine "github.com/keyctl/keyctl/internal/revoke"
+	"github.com/keyctl/keyctl/internal/sanitize"
 	"github.com/keyctl/keyctl/providers"
 )
 
@@ -170,6 +171,9 @@ func (b *batch) countByProvider() (map[string]int, int, error) {
 	return counts, total, nil
 }
 
+// maxLabel bounds a provider name echoed from input.
+const maxLabel = 64
+
 // describeCounts renders "lava: 10, langwatch: 2".
 func describeCounts(counts map[string]int) string {
 	names := make([]string, 0, len(counts))
@@ -179,7 +183,7 @@ func describeCounts(counts map[string]int) string {
 	sort.Strings(names)
 	parts := make([]string, len(names))
 	for i, n := range names {
-		label := n
+		label := sanitize.Line(n, maxLabel) // an unknown provider is input, shown as typed
 		if label == "" {
 			label = "unreadable lines"
 		}

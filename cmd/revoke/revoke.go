@@ -7,7 +7,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
-	"io"
+	"log"
 	"net/http"
 	"net/url"
 	"strings"
@@ -27,6 +27,7 @@ import (
 	"github.com/keyctl/keyctl/internal/retry"
 	engine "github.com/keyctl/keyctl/internal/revoke"
 	"github.com/keyctl/keyctl/internal/sandbox"
+	"github.com/keyctl/keyctl/internal/sanitize"
 	"github.com/keyctl/keyctl/providers"
 )
 
@@ -40,6 +41,7 @@ const (
 // RevokeOptions is everything a revocation run needs.
 type RevokeOptions struct {
 	IO        *iostreams.IOStreams
+	Secrets   *redact.Secrets // credentials to scrub; shared with the error printer
 	Config    func() (*config.Config, error)
 	Transport http.RoundTripper
 	Clock     engine.Clock
@@ -106,6 +108,7 @@ The exit code tells scripts what happened: see 'keyctl help exit-codes'.`,
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.IO, opts.Config, opts.Transport, opts.Clock, opts.Debug = f.IO, f.Config, f.Transport, f.Clock, f.Debug
+			opts.Secrets = f.Secrets
 			if len(args) > 0 {
 				opts.Provider, opts.IDs = args[0], args[1:]
 			}
@@ -161,7 +164,7 @@ func revokeRun(ctx context.Context, opts *RevokeOptions) error {
 	if opts.Sandbox && opts.cmd.Flags().Changed("base-url") {
 		return cmdutil.FlagErrorf("--sandbox and --base-url cannot be used together")
 	}
-	stdinToken, err := readTokenStdin(opts, b)
+	stdinToken, err := readTokenStdin(ctx, opts, b)
 	if err != nil {
 		return err
 	}
@@ -175,12 +178,16 @@ func revokeRun(ctx context.Context, opts *RevokeOptions) error {
 		return err
 	}
 
-	secrets := &redact.Secrets{}
+	secrets := opts.Secrets
+	if secrets == nil {
+		secrets = &redact.Secrets{}
+		opts.Secrets = secrets
+	}
 	b.targets = &targets{ctx: ctx, stdinToken: stdinToken, opts: opts, cfg: cfg, onToken: func(p providers.Provider, token string) {
 		secrets.Add(token)
 		if cc, ok := p.(providers.CredentialChecker); ok && !opts.Sandbox {
 			if w := cc.CheckCredential(token); w != "" {
-				fmt.Fprintf(opts.IO.ErrOut, "warning: %s\n", w)
+				fmt.Fprintf(opts.IO.ErrOut, "warning: %s\n", secrets.Lines(w, maxWarning))
 			}
 		}
 	}}
@@ -223,6 +230,10 @@ func revokeRun(ctx context.Context, opts *RevokeOptions) error {
 	var debug *httpclient.DebugLog
 	if opts.Debug {
 		debug = httpclient.NewDebugLog(opts.IO.ErrOut, secrets)
+		// net/http's own complaints (a server sending bytes nobody asked
+		// for) belong in the trace, scrubbed like the rest of it.
+		defer log.SetOutput(log.Writer())
+		log.SetOutput(debug)
 	}
 	client, err := httpclient.New(httpclient.Options{
 		CACertFile: st.cacert, Debug: debug, MaxConns: st.perProvider, Transport: opts.Transport,
@@ -256,29 +267,6 @@ func revokeRun(ctx context.Context, opts *RevokeOptions) error {
 	eng.Waiting = rep.waiting
 	eng.Run(runCtx, b.jobs(entries), rep.report)
 	return rep.finish()
-}
-
-// readTokenStdin reads --token-stdin's credential: the first line of
-// standard input, for the provider argument.
-func readTokenStdin(opts *RevokeOptions, b *batch) (string, error) {
-	if !opts.TokenStdin {
-		return "", nil
-	}
-	switch {
-	case b.provider == nil:
-		return "", cmdutil.FlagErrorf("--token-stdin needs a provider argument: it is the credential of that one provider")
-	case opts.From == "-":
-		return "", cmdutil.FlagErrorf("--token-stdin and --from - both read standard input; put the keys in a file")
-	}
-	line, err := bufio.NewReader(opts.IO.In).ReadString('\n')
-	token := strings.TrimSpace(line)
-	switch {
-	case token != "":
-		return token, nil
-	case err == nil || err == io.EOF:
-		return "", &config.Error{Msg: "--token-stdin: standard input held no credential; nothing sent"}
-	}
-	return "", &config.Error{Msg: fmt.Sprintf("--token-stdin: %v; nothing sent", err)}
 }
 
 // confirmBatch asks a person at a terminal before a batch of more than one
@@ -327,10 +315,13 @@ func openAudit(opts *RevokeOptions, st settings, b *batch) (*audit.Log, error) {
 	return log, nil
 }
 
+// maxQuestion bounds a confirmation question, which names providers from input.
+const maxQuestion = 1024
+
 // confirm asks a yes/no question on the terminal. Ctrl-C while it waits is
 // a no.
 func confirm(ctx context.Context, io *iostreams.IOStreams, question string) (bool, error) {
-	fmt.Fprintf(io.ErrOut, "%s [y/N] ", question)
+	fmt.Fprintf(io.ErrOut, "%s [y/N] ", sanitize.Line(question, maxQuestion))
 	type reply struct {
 		text string
 		err  error

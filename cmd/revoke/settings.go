@@ -171,7 +171,7 @@ func (t *targets) resolve(p providers.Provider) (providers.Target, error) {
 			return providers.Target{}, err
 		}
 		if cred.Warning != "" {
-			fmt.Fprintf(t.opts.IO.ErrOut, "warning: %s\n", cred.Warning)
+			fmt.Fprintf(t.opts.IO.ErrOut, "warning: %s\n", t.opts.Secrets.Lines(cred.Warning, maxWarning))
 		}
 		token = cred.Value
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/keyctl/keyctl/config"
 	"github.com/keyctl/keyctl/internal/exit"
 	"github.com/keyctl/keyctl/internal/iostreams"
+	"github.com/keyctl/keyctl/internal/redact"
 	"github.com/keyctl/keyctl/internal/revoke"
 	"github.com/keyctl/keyctl/providers"
 )
@@ -26,6 +27,9 @@ type Factory struct {
 	Transport http.RoundTripper
 	// Clock replaces the wall clock (tests).
 	Clock revoke.Clock
+	// Secrets holds every credential resolved in this run, so that results,
+	// the debug trace and error messages are scrubbed of them.
+	Secrets *redact.Secrets
 
 	cfg *config.Config
 }
@@ -40,7 +44,7 @@ func (f *Factory) Config() (*config.Config, error) {
 		return nil, err
 	}
 	for _, w := range cfg.Warnings {
-		fmt.Fprintf(f.IO.ErrOut, "warning: %s\n", w)
+		fmt.Fprintf(f.IO.ErrOut, "warning: %s\n", f.Secrets.Lines(w, 4096)) // config keys and paths are input
 	}
 	f.cfg = cfg
 	return cfg, nil

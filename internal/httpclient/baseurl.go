@@ -1,25 +1,37 @@
 package httpclient
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"net/url"
 	"strings"
+
+	"github.com/keyctl/keyctl/internal/redact"
 )
 
 // ParseBaseURL checks a provider base URL. Plain http is refused unless the
 // host is loopback, so a typo cannot send a credential in clear text across
 // a network; user info, queries and fragments have no place in a base URL.
+//
+// Every error shows the URL through redact.URL: a password in its user info
+// is never printed, not even when the URL does not parse.
 func ParseBaseURL(raw string) (*url.URL, error) {
+	shown := redact.URL(raw)
 	u, err := url.Parse(strings.TrimSpace(raw))
 	if err != nil {
-		return nil, fmt.Errorf("base URL %q is not a URL: %v", raw, err)
+		var uerr *url.Error
+		if errors.As(err, &uerr) {
+			err = uerr.Err // url.Error repeats the whole URL, password included
+		}
+		return nil, fmt.Errorf("base URL %q is not a URL: %v", shown, err)
 	}
+	raw = shown
 	switch {
 	case u.Host == "":
 		return nil, fmt.Errorf("base URL %q has no host; expected e.g. https://api.example.com", raw)
 	case u.User != nil:
-		return nil, fmt.Errorf("base URL %s must not contain user info; credentials come from KEYCTL_*_TOKEN or the config", u.Redacted())
+		return nil, fmt.Errorf("base URL %q must not contain user info; credentials come from KEYCTL_*_TOKEN or the config", raw)
 	case u.RawQuery != "" || u.Fragment != "":
 		return nil, fmt.Errorf("base URL %q must not have a query or fragment", raw)
 	}

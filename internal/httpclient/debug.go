@@ -13,9 +13,11 @@ import (
 	"github.com/keyctl/keyctl/internal/redact"
 )
 
-// DebugLog writes the --debug trace. Every line passes through the secret
-// scrubber, and header values through the header masker, so a credential
-// cannot reach it even if a server echoes it back.
+// DebugLog writes the --debug trace. Every line passes through the one
+// scrubber (redact.Secrets.Lines: sanitized, scrubbed of credentials,
+// bounded), and header values through the header masker, so neither a
+// credential a server echoes back nor an escape sequence in a status line or
+// header reaches the terminal.
 type DebugLog struct {
 	mu      sync.Mutex
 	w       io.Writer
@@ -23,6 +25,9 @@ type DebugLog struct {
 }
 
 var _ io.Writer = (*DebugLog)(nil)
+
+// maxDebugLine bounds one trace line: a header of megabytes is cut.
+const maxDebugLine = 4096
 
 // NewDebugLog writes to w, scrubbing secrets.
 func NewDebugLog(w io.Writer, secrets *redact.Secrets) *DebugLog {
@@ -33,7 +38,7 @@ func NewDebugLog(w io.Writer, secrets *redact.Secrets) *DebugLog {
 func (d *DebugLog) Write(p []byte) (int, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	_, err := io.WriteString(d.w, d.secrets.String(string(p)))
+	_, err := io.WriteString(d.w, d.secrets.Lines(string(p), maxDebugLine))
 	return len(p), err
 }
 

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/go-resty/resty/v2"
+	"golang.org/x/net/http/httpproxy"
 )
 
 // Options configure the client.
@@ -54,7 +55,8 @@ func New(opts Options) (*resty.Client, error) {
 }
 
 func transport(opts Options) (*http.Transport, error) {
-	t := http.DefaultTransport.(*http.Transport).Clone() // keeps ProxyFromEnvironment
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.Proxy = proxyFunc(httpproxy.FromEnvironment())
 	t.DialContext = (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext
 	if opts.MaxConns > 0 {
 		t.MaxIdleConnsPerHost = opts.MaxConns

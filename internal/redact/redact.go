@@ -5,8 +5,11 @@ package redact
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
+
+	"github.com/keyctl/keyctl/internal/sanitize"
 )
 
 // Mask replaces a secret value.
@@ -59,9 +62,9 @@ func Header(h http.Header) http.Header {
 // Secrets scrubs known secret values out of free text. It is safe for
 // concurrent use; secrets can be added as credentials are resolved.
 type Secrets struct {
-	mu       sync.RWMutex
-	values   []string
-	replacer *strings.Replacer
+	mu      sync.RWMutex
+	values  []string // longest first
+	longest int
 }
 
 // minSecretLen keeps tiny values (test tokens like "x") from shredding every
@@ -73,27 +76,132 @@ func (s *Secrets) Add(values ...string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, v := range values {
-		if len(v) >= minSecretLen {
-			s.values = append(s.values, v)
+		// Text is sanitized before it is scrubbed, so a secret holding runs of
+		// spaces or invisible characters is looked for in that form too.
+		for _, form := range []string{v, sanitize.Line(v, 0)} {
+			if len(form) >= minSecretLen && !slices.Contains(s.values, form) {
+				s.values = append(s.values, form)
+				s.longest = max(s.longest, len(form))
+			}
 		}
 	}
-	pairs := make([]string, 0, 2*len(s.values))
-	for _, v := range s.values {
-		pairs = append(pairs, v, Mask)
-	}
-	s.replacer = strings.NewReplacer(pairs...)
+	// Longest first: when one credential is a prefix of another, the longer
+	// one must be masked whole, not its head with the rest left showing.
+	slices.SortStableFunc(s.values, func(a, b string) int { return len(b) - len(a) })
 }
 
-// String returns text with every registered secret replaced by Mask.
-func (s *Secrets) String(text string) string {
+func (s *Secrets) snapshot() (values []string, longest int) {
 	if s == nil {
-		return text
+		return nil, 0
 	}
 	s.mu.RLock()
-	r := s.replacer
-	s.mu.RUnlock()
-	if r == nil {
+	defer s.mu.RUnlock()
+	return s.values, s.longest
+}
+
+// String returns text with every registered secret replaced by Mask. Every
+// occurrence of every secret is found, overlapping ones included, and each
+// run of text covered by any of them becomes one Mask, so no part of a
+// secret survives next to another (a prefix of it, or one that overlaps it).
+func (s *Secrets) String(text string) string {
+	values, _ := s.snapshot()
+	if len(values) == 0 || text == "" {
 		return text
 	}
-	return r.Replace(text)
+	type span struct{ start, end int }
+	var spans []span
+	for _, v := range values {
+		for from := 0; from+len(v) <= len(text); {
+			i := strings.Index(text[from:], v)
+			if i < 0 {
+				break
+			}
+			spans = append(spans, span{from + i, from + i + len(v)})
+			from += i + 1
+		}
+	}
+	if len(spans) == 0 {
+		return text
+	}
+	slices.SortFunc(spans, func(a, b span) int { return a.start - b.start })
+	var b strings.Builder
+	b.Grow(len(text))
+	at := 0 // text before at is written
+	for i := 0; i < len(spans); {
+		start, end := spans[i].start, spans[i].end
+		for i++; i < len(spans) && spans[i].start <= end; i++ {
+			end = max(end, spans[i].end)
+		}
+		b.WriteString(text[at:start])
+		b.WriteString(Mask)
+		at = end
+	}
+	b.WriteString(text[at:])
+	return b.String()
+}
+
+// Field is the one treatment of every string from outside that reaches the
+// output, the audit log, a message or the debug trace: sanitized to one
+// printable line (see sanitize.Line), scrubbed of every known secret, and
+// bounded to max bytes. A nil Secrets only sanitizes and bounds.
+//
+// The text is sanitized only up to max plus the longest secret before it is
+// scrubbed, so a 2 MiB header costs no more than a short one, yet a secret
+// that starts within the kept part is always seen whole; what could be the
+// head of a secret at the very end of that prefix is cut away with the rest.
+func (s *Secrets) Field(text string, max int) string {
+	_, longest := s.snapshot()
+	clean, cut := sanitize.Prefix(text, max+longest)
+	scrubbed := s.String(clean)
+	if cut {
+		return sanitize.Truncate(scrubbed, min(max, len(scrubbed)-longest)) + trailingEllipsis(scrubbed, max, longest)
+	}
+	return sanitize.Truncate(scrubbed, max)
+}
+
+// trailingEllipsis adds the mark of a cut when Truncate did not (the kept
+// prefix happened to fit exactly).
+func trailingEllipsis(s string, max, longest int) string {
+	if len(s) <= min(max, len(s)-longest) {
+		return sanitize.Ellipsis
+	}
+	return ""
+}
+
+// Lines is Field for multi-line text (an error message, a debug trace
+// block): each line is sanitized, scrubbed and bounded to maxLine bytes.
+func (s *Secrets) Lines(text string, maxLine int) string {
+	if !strings.ContainsRune(text, '\n') {
+		return s.Field(text, maxLine)
+	}
+	parts := strings.Split(text, "\n")
+	for i, p := range parts {
+		parts[i] = s.Field(p, maxLine)
+	}
+	return strings.Join(parts, "\n")
+}
+
+// URL masks the user info of a URL given as text, parsed or not, so a
+// password in a base URL is never printed, not even in the error that says
+// the URL is malformed: "https://user:pw@host/x" becomes
+// "https://[REDACTED]@host/x". Text without user info is returned as is.
+func URL(raw string) string {
+	scheme, rest, ok := strings.Cut(raw, "://")
+	if !ok {
+		// "user:pw@host" without a scheme still names a password.
+		scheme, rest = "", raw
+	}
+	end := strings.IndexAny(rest, "/?#")
+	if end < 0 {
+		end = len(rest)
+	}
+	at := strings.LastIndex(rest[:end], "@")
+	if at < 0 {
+		return raw
+	}
+	masked := Mask + rest[at:]
+	if ok {
+		return scheme + "://" + masked
+	}
+	return masked
 }

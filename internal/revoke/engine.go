@@ -115,7 +115,10 @@ func (e *Engine) Run(ctx context.Context, jobs iter.Seq[Job], sink Sink) {
 		}
 	}()
 
-	collect(results, sink)
+	collect(results, func(batch []Result) {
+		e.finalise(batch)
+		sink(batch)
+	})
 }
 
 // linger is how long collect lets results pile up before handing a busy

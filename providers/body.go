@@ -20,9 +20,11 @@ func DecodeJSON(body []byte, v any) bool {
 	return json.Unmarshal(trimmed, v) == nil
 }
 
-// MayBeFalse reports whether a success body could hold a JSON false, the
-// only case in which decoding it changes the outcome ({"deleted": false},
-// {"success": false}). Skipping the decode otherwise keeps large batches cheap.
+// MayBeFalse reports whether a success body could hold a JSON false.
+//
+// Deprecated: deciding a success from it skipped the decoding of bodies
+// such as {"id":1,"deleted":false} (and a wrong-typed field failed the rest);
+// use Success.Confirm, which reads the confirming field on its own.
 func MayBeFalse(body []byte) bool {
 	return bytes.Contains(body, []byte("false"))
 }

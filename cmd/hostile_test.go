@@ -220,7 +220,6 @@ func TestConnectReasonPhraseIsSanitized(t *testing.T) {
 	assertClean(t, "CONNECT", stdout, stderr)
 }
 
-
 // TestConfigValuesAreSanitizedInViews: config view and providers show values
 // from the config file and environment without their escape sequences.
 func TestConfigValuesAreSanitizedInViews(t *testing.T) {

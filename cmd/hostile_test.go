@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"net"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -221,4 +220,16 @@ func TestConnectReasonPhraseIsSanitized(t *testing.T) {
 	assertClean(t, "CONNECT", stdout, stderr)
 }
 
-var _ = http.StatusOK
+// TestConfigValuesAreSanitizedInViews: config view and providers show values
+// from the config file and environment without their escape sequences.
+func TestConfigValuesAreSanitizedInViews(t *testing.T) {
+	dir := testutil.IsolateEnv(t)
+	writeConfigFile(t, dir, "audit_log: \"/tmp/a\\e]52;c;ZXZpbA==\\a\\u202elog\"\nproviders:\n  lava:\n    base_url: \"https://lava.example/\\e[2J\\u200bv1\"\n")
+	for _, args := range [][]string{{"config", "view", "-o", "table"}, {"config", "view", "-o", "json"}, {"providers", "-o", "table"}, {"providers", "-o", "json"}} {
+		code, stdout, stderr := run(t, nil, args...)
+		if code != exit.OK || !strings.Contains(stdout, "lava.example/ [2Jv1") {
+			t.Fatalf("%v: exit %d\n%s", args, code, stdout)
+		}
+		assertClean(t, strings.Join(args, " "), stdout, stderr)
+	}
+}

@@ -17,6 +17,7 @@ import (
 	"github.com/keyctl/keyctl/internal/cmdutil"
 	"github.com/keyctl/keyctl/internal/output"
 	"github.com/keyctl/keyctl/internal/redact"
+	"github.com/keyctl/keyctl/internal/sanitize"
 	"github.com/keyctl/keyctl/providers"
 )
 
@@ -168,8 +169,17 @@ func View(cfg *config.Config, revoke *cobra.Command) []Entry {
 		}
 		entries = append(entries, e)
 	}
+	// Values and origins come from the config file and the environment:
+	// shown through the one sanitizer, like all text from outside.
+	for i := range entries {
+		entries[i].Value = sanitize.Line(entries[i].Value, maxShown)
+		entries[i].Origin = sanitize.Line(entries[i].Origin, maxShown)
+	}
 	return entries
 }
+
+// maxShown bounds a value or origin in the view.
+const maxShown = 4096
 
 func originOf(s config.Setting) string {
 	if s.Source == config.SourceDefault || s.Source == config.SourceNone {

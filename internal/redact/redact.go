@@ -181,11 +181,15 @@ func (s *Secrets) Lines(text string, maxLine int) string {
 	return strings.Join(parts, "\n")
 }
 
-// URL masks the user info of a URL given as text, parsed or not, so a
-// password in a base URL is never printed, not even in the error that says
-// the URL is malformed: "https://user:pw@host/x" becomes
-// "https://[REDACTED]@host/x". Text without user info is returned as is.
+// URL is a URL given as text, parsed or not, as it may be shown: its user
+// info masked, so a password in a base URL is never printed, not even in
+// the error that says the URL is malformed ("https://user:pw@host/x" becomes
+// "https://[REDACTED]@host/x"), and sanitized like all text from outside.
 func URL(raw string) string {
+	return sanitize.Line(maskUserInfo(raw), 0)
+}
+
+func maskUserInfo(raw string) string {
 	scheme, rest, ok := strings.Cut(raw, "://")
 	if !ok {
 		// "user:pw@host" without a scheme still names a password.

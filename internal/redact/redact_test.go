@@ -109,3 +109,18 @@ func TestURLMasksUserInfo(t *testing.T) {
 		}
 	}
 }
+
+func TestSecretsConcurrentAddAndScrub(t *testing.T) {
+	var s Secrets
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := range 200 {
+			s.Add(strings.Repeat("k", 4+i%50) + "-secret")
+		}
+	}()
+	for range 200 {
+		_ = s.Field("a kkkk-secret b", 100)
+	}
+	<-done
+}

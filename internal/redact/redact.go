@@ -75,6 +75,9 @@ const minSecretLen = 4
 func (s *Secrets) Add(values ...string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	// Copy on write: String works on a snapshot of the slice without the
+	// lock, so the slice it may be reading is never changed.
+	s.values = slices.Clone(s.values)
 	for _, v := range values {
 		// Text is sanitized before it is scrubbed, so a secret holding runs of
 		// spaces or invisible characters is looked for in that form too.

@@ -109,3 +109,29 @@ func TestURLMasksUserInfo(t *testing.T) {
 		}
 	}
 }
+
+func TestSecretsConcurrentAddAndScrub(t *testing.T) {
+	var s Secrets
+	s.Add("zzzz-first", "yyyyy-second")
+	stop := make(chan struct{})
+	started := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		close(started)
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+				_ = s.Field("a kkkk-secret b", 100)
+			}
+		}
+	}()
+	<-started
+	for i := range 500 {
+		s.Add(strings.Repeat("k", 4+i) + "-secret") // each the longest: sorted to the front
+	}
+	close(stop)
+	<-done
+}

@@ -2,9 +2,10 @@
 // of adapters. An adapter is pure: it builds the request for one key and
 // classifies the response; it never does I/O and never prints.
 //
-// To add a provider: create providers/<name>/<name>.go implementing Provider,
-// call providers.Register from its init, and add a blank import of the
-// package to providers/all/all.go.
+// Most providers are data: a definition in providers/defs (see Definition),
+// run by Defined. A provider that data cannot describe (a request-signing
+// scheme) implements Provider in Go and calls Register; the engine cannot
+// tell the two apart.
 package providers
 
 import (
@@ -52,6 +53,9 @@ type Target struct {
 	BaseURL     *url.URL
 	Token       string
 	SkipIDCheck bool // skip a provider's documented id pattern check
+	// Params are the values of a definition's extra parameters (project
+	// id, account SID, region), by name.
+	Params map[string]string
 }
 
 // Request is the exact request an adapter wants on the wire.
@@ -59,6 +63,7 @@ type Request struct {
 	Method string
 	URL    string
 	Header http.Header
+	Body   []byte // nil for a request without a body
 }
 
 // MaxBody is the most of a response body keyctl reads; a larger body is cut.

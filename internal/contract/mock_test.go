@@ -47,7 +47,7 @@ func startMocks(t *testing.T) map[string]string {
 	var wg sync.WaitGroup
 	for p := range documented {
 		wg.Go(func() {
-			u := startPrism(t, "mock", "testdata/openapi/"+p+".yaml")
+			u := startPrism(t, "mock", "../../providers/defs/"+p+".openapi.yaml")
 			mu.Lock()
 			urls[p] = u
 			mu.Unlock()

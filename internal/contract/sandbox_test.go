@@ -74,7 +74,7 @@ func TestSandboxAgainstTheDescriptions(t *testing.T) {
 	var wg sync.WaitGroup
 	for p := range scenarios {
 		wg.Go(func() {
-			u := startPrism(t, "proxy", "--errors", "testdata/openapi/"+p+".yaml", bases[p])
+			u := startPrism(t, "proxy", "--errors", "../../providers/defs/"+p+".openapi.yaml", bases[p])
 			mu.Lock()
 			proxies[p] = u
 			mu.Unlock()

@@ -308,6 +308,19 @@ func (p *Defined) Request(t Target, id string) (*Request, error) {
 	return r, nil
 }
 
+// AuthHeader is the header that carries the credential, as Request sends
+// it ("" when the provider takes none). The sandbox checks requests with it.
+func (p *Defined) AuthHeader(t Target) (name, value string, err error) {
+	h := http.Header{}
+	if err := p.authenticate(t, "", h, url.Values{}); err != nil {
+		return "", "", err
+	}
+	for k := range h {
+		return k, h.Get(k), nil
+	}
+	return "", "", nil
+}
+
 func (p *Defined) authenticate(t Target, id string, h http.Header, q url.Values) error {
 	a := p.def.Credential.Auth
 	switch {

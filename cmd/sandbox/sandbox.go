@@ -143,7 +143,7 @@ func newCmdCreate(f *cmdutil.Factory) *cobra.Command {
 		Use:       "create <provider>",
 		Short:     "Create a key in a running sandbox and print its id",
 		Args:      cobra.ExactArgs(1),
-		ValidArgs: sandbox.Providers,
+		ValidArgs: sandbox.Providers(),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var k sandbox.Key
 			if err := admin(http.MethodPost, "http://"+addr+"/_sandbox/"+args[0]+"/keys", &k); err != nil {

@@ -123,6 +123,9 @@ type Answer struct {
 	Outcome string `yaml:"outcome"` // revoked, already_revoked, not_found, failed
 	Exit    string `yaml:"exit"`    // an exit code name (internal/exit); default from the status
 	Hint    string `yaml:"hint"`    // advice appended to the message
+	// Describe is what the provider's document says the answer means; it
+	// goes into the generated docs.
+	Describe string `yaml:"describe"`
 	// Body is what a success body must be: json (a JSON object), empty or
 	// any. A revoked answer defaults to json, or empty for 204.
 	Body    string  `yaml:"body"`

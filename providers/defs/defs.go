@@ -11,6 +11,7 @@ import (
 
 // FS holds every definition and OpenAPI description.
 //
+//go:generate go run ../gendocs
 //go:embed *.yaml
 var FS embed.FS
 

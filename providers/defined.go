@@ -18,6 +18,7 @@ import (
 
 	"github.com/keyctl/keyctl/internal/build"
 	"github.com/keyctl/keyctl/internal/exit"
+	"github.com/keyctl/keyctl/internal/redact"
 )
 
 // Defined is a Provider driven by a Definition. To the engine it looks like
@@ -131,6 +132,9 @@ func NewDefined(d *Definition) (*Defined, error) {
 		}
 		p.message = append(p.message, cm)
 	}
+	if h := d.Credential.Auth.Header; h != nil {
+		redact.MarkSensitive(h.Name) // never shown in traces or dry runs
+	}
 	p.info = Info{
 		Name:           d.Name,
 		Title:          d.Title,
@@ -141,7 +145,7 @@ func NewDefined(d *Definition) (*Defined, error) {
 		IDPattern:      d.ID.Pattern,
 	}
 	if p.info.Credential == "" {
-		p.info.Credential = "a " + d.Title + " API credential"
+		p.info.Credential = "the " + d.Title + " API credential"
 	}
 	return p, nil
 }

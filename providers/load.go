@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"path/filepath"
 	"sort"
 	"strings"
 )
@@ -57,53 +58,112 @@ func LoadDir(dir string) ([]*Definition, error) {
 	return LoadFS(os.DirFS(dir), ".", strings.TrimRight(dir, "/")+"/")
 }
 
-// RegisterDefinition makes a definition a provider. A user definition (user
-// true) may replace a built-in only with override: true; the returned
-// warning then says so.
+// RegisterDefinition makes a built-in definition a provider.
 func RegisterDefinition(d *Definition, user bool) error {
-	_, err := registerDefinition(d, user)
-	return err
+	if user {
+		_, err := AddUserDefinitions([]*Definition{d})
+		return err
+	}
+	p, err := NewDefined(d)
+	if err != nil {
+		return &DefinitionError{File: d.file, Msg: err.Error()}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if _, dup := registry[d.Name]; dup {
+		return &DefinitionError{File: d.file, Field: "name", Msg: fmt.Sprintf("provider %q is defined twice", d.Name)}
+	}
+	registry[d.Name] = p
+	return nil
 }
 
-// RegisterUserDefinitions registers user definitions and returns the
-// warnings to show (replaced built-ins).
-func RegisterUserDefinitions(defs []*Definition) (warnings []string, err error) {
+// SetUserDefinitions makes defs the user's providers, replacing any set
+// before. A definition named like a built-in replaces it only with
+// override: true, and a warning says so; without it, or named like an
+// earlier user definition, it is refused with an error and the others
+// still load.
+func SetUserDefinitions(defs []*Definition) (warnings []string, err error) {
+	mu.Lock()
+	users = map[string]Provider{}
+	mu.Unlock()
+	return AddUserDefinitions(defs)
+}
+
+// AddUserDefinitions adds to the user's providers; see SetUserDefinitions.
+func AddUserDefinitions(defs []*Definition) (warnings []string, err error) {
 	var errs []error
 	for _, d := range defs {
-		w, err := registerDefinition(d, true)
-		if err != nil {
-			errs = append(errs, err)
+		p, perr := NewDefined(d)
+		if perr != nil {
+			errs = append(errs, &DefinitionError{File: d.file, Msg: perr.Error()})
 			continue
 		}
-		if w != "" {
-			warnings = append(warnings, w)
+		p.user = true
+		mu.Lock()
+		_, builtin := registry[d.Name]
+		prev, dup := users[d.Name]
+		switch {
+		case dup:
+			errs = append(errs, &DefinitionError{File: d.file, Field: "name", Msg: fmt.Sprintf("provider %q is already defined by %s", d.Name, prev.(*Defined).def.file)})
+		case builtin && !d.Override:
+			errs = append(errs, &DefinitionError{File: d.file, Field: "name", Msg: fmt.Sprintf("%q is a built-in provider; add override: true to replace it", d.Name)})
+		default:
+			users[d.Name] = p
+			if builtin {
+				warnings = append(warnings, fmt.Sprintf("%s replaces the built-in provider %q (override: true)", d.file, d.Name))
+			}
 		}
+		mu.Unlock()
 	}
 	return warnings, errors.Join(errs...)
 }
 
-func registerDefinition(d *Definition, user bool) (string, error) {
-	p, err := NewDefined(d)
-	if err != nil {
-		return "", &DefinitionError{File: d.file, Msg: err.Error()}
+// UserProvidersDir is where the user's definitions live:
+// $XDG_CONFIG_HOME/keyctl/providers (~/.config when unset).
+func UserProvidersDir() string {
+	dir := os.Getenv("XDG_CONFIG_HOME")
+	if dir == "" {
+		dir, _ = os.UserConfigDir()
 	}
-	p.user = user
-	mu.Lock()
-	defer mu.Unlock()
-	old, exists := registry[d.Name]
-	switch {
-	case !exists:
-		registry[d.Name] = p
-		return "", nil
-	case !user:
-		return "", &DefinitionError{File: d.file, Field: "name", Msg: fmt.Sprintf("provider %q is defined twice", d.Name)}
-	case !d.Override:
-		where := "a built-in provider"
-		if od, ok := old.(*Defined); ok && od.user {
-			where = "already defined by " + od.def.file
+	if dir == "" {
+		return ""
+	}
+	return filepath.Join(dir, "keyctl", "providers")
+}
+
+// LoadUser loads the definitions of the user's directory and of extra
+// directories (--providers-dir) and makes them the user's providers. Broken
+// files are reported and skipped: the rest still load.
+func LoadUser(extra ...string) (warnings []string, err error) {
+	var defs []*Definition
+	var errs []error
+	for i, dir := range append([]string{UserProvidersDir()}, extra...) {
+		if dir == "" {
+			continue
 		}
-		return "", &DefinitionError{File: d.file, Field: "name", Msg: fmt.Sprintf("%q is %s; add override: true to replace it", d.Name, where)}
+		if _, err := os.Stat(dir); i > 0 && err != nil {
+			errs = append(errs, fmt.Errorf("--providers-dir: %w", err))
+			continue
+		}
+		ds, err := LoadDir(dir)
+		defs = append(defs, ds...)
+		if err != nil {
+			errs = append(errs, err)
+		}
 	}
-	registry[d.Name] = p
-	return fmt.Sprintf("warning: %s replaces the built-in provider %q (override: true)", d.file, d.Name), nil
+	w, err := SetUserDefinitions(defs)
+	return w, errors.Join(append(errs, err)...)
+}
+
+// ParamNames lists each provider's extra parameters, for the config checks.
+func ParamNames() map[string][]string {
+	out := map[string][]string{}
+	for _, p := range All() {
+		if d, ok := p.(*Defined); ok {
+			for _, prm := range d.def.Params {
+				out[d.def.Name] = append(out[d.def.Name], prm.Name)
+			}
+		}
+	}
+	return out
 }

@@ -71,7 +71,8 @@ const MaxBody = 1 << 20
 
 var (
 	mu       sync.RWMutex
-	registry = map[string]Provider{}
+	registry = map[string]Provider{} // built-ins: definitions and Go adapters
+	users    = map[string]Provider{} // the user's definitions, replaced as a whole
 )
 
 // Register adds an adapter. It panics on a duplicate name: that is a
@@ -88,8 +89,12 @@ func Register(p Provider) {
 
 // Lookup finds an adapter by name (case-insensitive).
 func Lookup(name string) (Provider, error) {
+	key := strings.ToLower(strings.TrimSpace(name))
 	mu.RLock()
-	p, ok := registry[strings.ToLower(strings.TrimSpace(name))]
+	p, ok := users[key]
+	if !ok {
+		p, ok = registry[key]
+	}
 	mu.RUnlock()
 	if !ok {
 		return nil, &UnknownProviderError{Name: name, Known: Names()}
@@ -101,8 +106,13 @@ func Lookup(name string) (Provider, error) {
 func All() []Provider {
 	mu.RLock()
 	defer mu.RUnlock()
-	out := make([]Provider, 0, len(registry))
-	for _, p := range registry {
+	out := make([]Provider, 0, len(registry)+len(users))
+	for name, p := range registry {
+		if _, replaced := users[name]; !replaced {
+			out = append(out, p)
+		}
+	}
+	for _, p := range users {
 		out = append(out, p)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Info().Name < out[j].Info().Name })

@@ -1,0 +1,56 @@
+package cmd
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/keyctl/keyctl/internal/exit"
+	"github.com/keyctl/keyctl/internal/testutil"
+)
+
+func TestProvidersValidate(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "acme.yaml")
+	def := `name: acme
+base_url: https://api.acme.example
+credential: {auth: {basic: {user: admin, password: "{credential}"}}}
+revoke:
+  request: {method: DELETE, path: "/keys/{id}"}
+  answers: {"204": {outcome: revoked}, "404": {outcome: not_found}}
+`
+	if err := os.WriteFile(good, []byte(def), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := run(t, testutil.NewClock(), "providers", "validate", good, "--id", "k/1")
+	if code != exit.OK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{`ok: provider "acme"`, "DELETE https://api.acme.example/keys/k%2F1", "Authorization: Basic [REDACTED]", "KEYCTL_ACME_TOKEN", "204 revoked", "404 not_found"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	bad := filepath.Join(dir, "bad.yaml")
+	if err := os.WriteFile(bad, []byte(strings.Replace(def, "{id}", "{key}", 1)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut = run(t, testutil.NewClock(), "providers", "validate", bad)
+	if code != exit.Config || !strings.Contains(errOut, "bad.yaml:5: revoke.request.path: unknown template variable {key}") {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+}
+
+// TestBrokenUserDefinitionIsReportedAndSkipped: one bad file in the
+// providers directory does not stop the others or the built-ins.
+func TestBrokenUserDefinitionIsReportedAndSkipped(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "broken.yaml"), []byte("name: broken\nbase_url: http://example.com\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := run(t, testutil.NewClock(), "--providers-dir", dir, "providers", "-o", "json")
+	if code != exit.OK || !strings.Contains(errOut, "broken.yaml:2: base_url") || !strings.Contains(out, `"name":"lava"`) || strings.Contains(out, "broken") {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+}

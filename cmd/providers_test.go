@@ -54,3 +54,28 @@ func TestBrokenUserDefinitionIsReportedAndSkipped(t *testing.T) {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
 	}
 }
+
+func TestProvidersImport(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "okta.yaml")
+	code, _, errOut := run(t, testutil.NewClock(), "providers", "import", "../providers/openapi/testdata/okta.md", "--operation", "revokeApiToken", "--write", out)
+	if code != exit.OK || !strings.Contains(errOut, "keyctl providers validate "+out) {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	code, stdout, errOut := run(t, testutil.NewClock(), "providers", "validate", out, "--id", "00T1")
+	if code != exit.OK || !strings.Contains(stdout, "DELETE https://subdomain.okta.com/api/v1/api-tokens/00T1") || !strings.Contains(stdout, "Authorization: SSWS [REDACTED]") {
+		t.Fatalf("exit %d: %s %s", code, stdout, errOut)
+	}
+	code, _, errOut = run(t, testutil.NewClock(), "providers", "import", "../providers/openapi/testdata/okta.md", "--operation", "revokeApiToken", "--write", out)
+	if code == exit.OK || !strings.Contains(errOut, "exists") {
+		t.Fatalf("overwrote: exit %d %s", code, errOut)
+	}
+	// Without --operation, the only DELETE naming a key is taken.
+	code, stdout, errOut = run(t, testutil.NewClock(), "providers", "import", "../providers/openapi/testdata/okta.md")
+	if code != exit.OK || !strings.Contains(stdout, "(revokeApiToken)") || !strings.Contains(stdout, "GUESS") {
+		t.Fatalf("default operation: exit %d %s %s", code, stdout, errOut)
+	}
+	code, _, errOut = run(t, testutil.NewClock(), "providers", "import", "../providers/openapi/testdata/okta.md", "--operation", "GET /nowhere")
+	if code != exit.Usage || !strings.Contains(errOut, "revokeApiToken") {
+		t.Fatalf("unknown operation: exit %d %s", code, errOut)
+	}
+}

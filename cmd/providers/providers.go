@@ -52,7 +52,7 @@ func NewCmdProviders(f *cmdutil.Factory) *cobra.Command {
 			})
 		},
 	}
-	cmd.AddCommand(newCmdValidate(f))
+	cmd.AddCommand(newCmdValidate(f), newCmdImport(f))
 	cmd.Flags().StringVarP(&format, "output", "o", "", "output format: table or json")
 	_ = cmd.RegisterFlagCompletionFunc("output", cobra.FixedCompletions(output.Formats, cobra.ShellCompDirectiveNoFileComp))
 	return cmd

@@ -33,6 +33,10 @@ type Defined struct {
 	answers map[int]*answer
 	message []compiledMessage
 	user    bool // loaded from the user's directory
+	// templates holds every request template compiled once; read-only
+	// after NewDefined, so requests built concurrently share it.
+	templates map[string]*fasttemplate.Template
+	paramRe   map[string]*regexp.Regexp
 }
 
 var (
@@ -55,6 +59,7 @@ type answer struct {
 	confirm []Check
 	fail    []*fasttemplate.Template
 	keyOnly *Match
+	okMsg   string // the message of a confirmed revocation, built once
 }
 
 type compiledMessage struct {
@@ -66,8 +71,43 @@ type compiledMessage struct {
 
 // NewDefined compiles a checked definition.
 func NewDefined(d *Definition) (*Defined, error) {
-	p := &Defined{def: d, answers: map[int]*answer{}}
+	p := &Defined{def: d, answers: map[int]*answer{}, templates: map[string]*fasttemplate.Template{}, paramRe: map[string]*regexp.Regexp{}}
 	var err error
+	for _, prm := range d.Params {
+		if prm.Pattern != "" {
+			p.paramRe[prm.Name] = regexp.MustCompile(prm.Pattern) // checked when parsed
+		}
+	}
+	rd, a := d.Revoke.Request, d.Credential.Auth
+	tmpls := []string{a.Bearer}
+	if a.Header != nil {
+		tmpls = append(tmpls, a.Header.Value)
+	}
+	if a.Basic != nil {
+		tmpls = append(tmpls, a.Basic.User, a.Basic.Password)
+	}
+	if a.Query != nil {
+		tmpls = append(tmpls, a.Query.Value)
+	}
+	for _, m := range []map[string]string{rd.Headers, rd.Query} {
+		for _, v := range m {
+			tmpls = append(tmpls, v)
+		}
+	}
+	if rd.Body != nil {
+		for _, v := range rd.Body.Form {
+			tmpls = append(tmpls, v)
+		}
+		walkStrings(rd.Body.JSON, func(v string) { tmpls = append(tmpls, v) })
+	}
+	for _, t := range tmpls {
+		if t == "" {
+			continue
+		}
+		if p.templates[t], err = fasttemplate.NewTemplate(t, "{", "}"); err != nil {
+			return nil, err
+		}
+	}
 	if p.path, err = fasttemplate.NewTemplate(d.Revoke.Request.Path, "{", "}"); err != nil {
 		return nil, err
 	}
@@ -79,7 +119,7 @@ func NewDefined(d *Definition) (*Defined, error) {
 	}
 	for key, a := range d.Revoke.Answers {
 		st, _ := strconv.Atoi(key)
-		ca := &answer{status: st, body: a.Body, confirm: a.Confirm, keyOnly: a.KeyOnly}
+		ca := &answer{status: st, body: a.Body, confirm: a.Confirm, keyOnly: a.KeyOnly, okMsg: "revoked (" + StatusText(st) + ")"}
 		if a.Outcome != "" {
 			ca.state = outcomeNames[a.Outcome]
 		}
@@ -238,9 +278,18 @@ func (p *Defined) expand(t *fasttemplate.Template, tgt Target, id string, esc fu
 }
 
 func (p *Defined) expandString(tmpl string, tgt Target, id string, esc func(string) string) (string, error) {
-	t, err := fasttemplate.NewTemplate(tmpl, "{", "}")
-	if err != nil {
-		return "", err
+	switch {
+	case tmpl == "{credential}": // the common case, without a template
+		return tgt.Token, nil
+	case !strings.Contains(tmpl, "{"):
+		return tmpl, nil
+	}
+	t := p.templates[tmpl]
+	if t == nil {
+		var err error
+		if t, err = fasttemplate.NewTemplate(tmpl, "{", "}"); err != nil {
+			return "", err
+		}
 	}
 	return p.expand(t, tgt, id, esc)
 }
@@ -259,10 +308,11 @@ func (p *Defined) Request(t Target, id string) (*Request, error) {
 		return nil, fmt.Errorf("no base URL")
 	}
 	for _, prm := range p.def.Params {
-		if prm.Pattern == "" {
+		re := p.paramRe[prm.Name]
+		if re == nil {
 			continue
 		}
-		if v, err := p.value(t, id, "param."+prm.Name); err == nil && !regexp.MustCompile(prm.Pattern).MatchString(v) {
+		if v, err := p.value(t, id, "param."+prm.Name); err == nil && !re.MatchString(v) {
 			return nil, fmt.Errorf("%s %s %q does not match %s", p.def.Name, prm.Name, v, prm.Pattern)
 		}
 	}
@@ -427,9 +477,21 @@ func (p *Defined) Classify(status int, header http.Header, body []byte) Outcome 
 		return p.success(a, status, header, body)
 	}
 	if status >= 200 && status < 300 {
-		return Outcome{State: Failed, Code: exit.Unexpected, Message: Clean(fmt.Sprintf(
+		o := Outcome{State: Failed, Code: exit.Unexpected, Message: Clean(fmt.Sprintf(
 			"%s answered %s, which its documentation does not define as a revocation; verify the key with %s",
 			p.info.Title, StatusText(status), p.info.Title))}
+		if a != nil { // a documented 2xx that is not a revocation
+			if a.state != "" {
+				o.State = a.state
+			}
+			if a.setCode {
+				o.Code = a.code
+			}
+			if a.hint != nil {
+				o.Message = Clean(WithHint(p.info.Title+" answered "+StatusText(status), a.hint.ExecuteString(map[string]any{"auth_hint": "", "retry_after": ""})))
+			}
+		}
+		return o
 	}
 	msg := ""
 	json := status >= 400 && isJSONObject(body)
@@ -523,7 +585,7 @@ func (p *Defined) success(a *answer, status int, header http.Header, body []byte
 		}
 		return notConfirmed(fmt.Sprintf("reported %s=%s (documented: %v)", c.Path, r.Raw, c.Equals))
 	}
-	return FromStatus(status, header, "")
+	return Outcome{State: Revoked, Code: exit.OK, Message: a.okMsg}
 }
 
 func equal(r gjson.Result, want any) bool {

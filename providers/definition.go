@@ -606,6 +606,9 @@ func (a *Answer) check(c *checker, f string, status int) {
 		}
 	}
 	revoked := a.Outcome == "revoked"
+	if status >= 200 && status < 300 && a.Outcome == "" {
+		c.fail(f+".outcome", "say what this success status means: revoked, or another outcome")
+	}
 	if revoked && (status < 200 || status > 299) {
 		c.fail(f+".outcome", "only a 2xx answer can confirm a revocation")
 	}

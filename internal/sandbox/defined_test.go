@@ -48,6 +48,15 @@ revoke:
 	if err := providers.RegisterDefinition(d, true); err != nil {
 		t.Fatal(err)
 	}
+	seeded := 0
+	for _, k := range New(Options{}).Keys() {
+		if k.Provider == "acmetest" && strings.HasPrefix(k.ID, "demo_") && k.State == Active {
+			seeded++
+		}
+	}
+	if seeded != 3 {
+		t.Fatalf("%d demo keys seeded for a definition without a sandbox section, want 3", seeded)
+	}
 	_, srv, _ := newServer(t, Options{AnyID: true})
 	if BaseURLs(srv.URL)["acmetest"] != srv.URL+"/acmetest/v1" {
 		t.Fatalf("base URL %q", BaseURLs(srv.URL)["acmetest"])

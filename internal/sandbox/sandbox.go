@@ -129,11 +129,17 @@ func New(opts Options) *Sandbox {
 func (s *Sandbox) seed() {
 	long := s.opts.Now().Add(-24 * time.Hour)
 	for name, e := range s.providers {
-		sb := e.def.Sandbox
-		if sb == nil {
-			continue
+		var seeds []providers.SKey
+		if sb := e.def.Sandbox; sb != nil {
+			seeds = sb.Keys
 		}
-		for _, sk := range sb.Keys {
+		if len(seeds) == 0 {
+			// A definition without seeded keys still gets three to revoke.
+			for i := 1; i <= 3; i++ {
+				seeds = append(seeds, providers.SKey{ID: fmt.Sprintf("demo_%d", i)})
+			}
+		}
+		for _, sk := range seeds {
 			k := &Key{Provider: name, ID: sk.ID, State: Active, CreatedAt: long, Note: sk.Note, tag: sk.Tag}
 			if sk.State == Revoked {
 				k.State = Revoked

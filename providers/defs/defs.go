@@ -11,7 +11,7 @@ import (
 
 // FS holds every definition and OpenAPI description.
 //
-//go:generate go run ../gendocs
+//go:generate sh -c "cd ../.. && go run ./providers/gendocs"
 //go:embed *.yaml
 var FS embed.FS
 

@@ -74,9 +74,12 @@ func TestUserDefinedProviderRevokes(t *testing.T) {
 		t.Fatalf("result %s (%v)", r.stdout, err)
 	}
 	reqs := srv.Requests()
+	mu.Lock()
+	body := append([]string(nil), bodies...)
+	mu.Unlock()
 	if len(reqs) != 1 || reqs[0].Method != "POST" || reqs[0].RequestURI != "/api/projects/p-7/keys/revoke" ||
-		reqs[0].Header.Get("X-Acme-Token") != secret || reqs[0].Header.Get("Content-Type") != "application/json" || bodies[0] != `{"key_id":"k-1"}` {
-		t.Fatalf("request %+v body %q", reqs, bodies)
+		reqs[0].Header.Get("X-Acme-Token") != secret || reqs[0].Header.Get("Content-Type") != "application/json" || len(body) != 1 || body[0] != `{"key_id":"k-1"}` {
+		t.Fatalf("request %+v body %q", reqs, body)
 	}
 
 	r = keyctl(t, env, "revoke", "acme", "gone", "-o", "json", "--no-audit")

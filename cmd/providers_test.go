@@ -79,3 +79,37 @@ func TestProvidersImport(t *testing.T) {
 		t.Fatalf("unknown operation: exit %d %s", code, errOut)
 	}
 }
+
+// TestUserProviderEverywhere: a definition in the config directory is
+// completed, listed and emulated by the sandbox like a built-in.
+func TestUserProviderEverywhere(t *testing.T) {
+	cfg := t.TempDir()
+	t.Setenv("XDG_CONFIG_HOME", cfg)
+	dir := filepath.Join(cfg, "keyctl", "providers")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	def := `name: acme
+base_url: https://api.acme.example
+credential: {auth: {header: {name: X-Acme-Key, value: "{credential}"}}}
+revoke:
+  request: {method: DELETE, path: "/keys/{id}"}
+  answers: {"200": {outcome: revoked, confirm: [{path: revoked, equals: true}]}, "404": {outcome: not_found}}
+`
+	if err := os.WriteFile(filepath.Join(dir, "acme.yaml"), []byte(def), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"revoke", ""}, {"sandbox", "create", ""}} {
+		if got := strings.Join(complete(t, args...), " "); !strings.Contains(" "+got+" ", " acme ") {
+			t.Errorf("completing %q: %q lacks acme", args, got)
+		}
+	}
+	code, out, errOut := run(t, testutil.NewClock(), "revoke", "--sandbox", "acme", "demo_1", "nope", "-o", "json", "--no-audit")
+	got := map[string]string{}
+	for _, r := range results(t, out) {
+		got[r.ID] = string(r.Outcome)
+	}
+	if code != exit.NotFound || len(got) != 2 || got["demo_1"] != "revoked" || got["nope"] != "not_found" {
+		t.Fatalf("sandbox: exit %d %s %s", code, out, errOut)
+	}
+}

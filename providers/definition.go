@@ -215,14 +215,18 @@ func ParseDefinition(file string, data []byte) (d *Definition, err error) {
 	if err := yaml.Unmarshal(data, &root); err != nil {
 		return nil, yamlError(file, err)
 	}
-	if len(root.Content) == 0 {
-		return nil, &DefinitionError{File: file, Msg: "empty definition"}
+	if root.Kind != yaml.DocumentNode || len(root.Content) == 0 || root.Content[0].Kind != yaml.MappingNode {
+		return nil, &DefinitionError{File: file, Line: root.Line, Msg: "a definition is a YAML mapping (name:, base_url:, credential:, revoke:)"}
 	}
 	d = &Definition{file: file}
 	dec := yaml.NewDecoder(strings.NewReader(string(data)))
 	dec.KnownFields(true)
 	if err := dec.Decode(d); err != nil {
-		return nil, yamlError(file, err)
+		de := yamlError(file, err)
+		if m := unknownField.FindStringSubmatch(de.Msg); m != nil {
+			de.Field = fieldAt(root.Content[0], de.Line, m[1], "")
+		}
+		return nil, de
 	}
 	c := checker{file: file, root: root.Content[0]}
 	d.check(&c)
@@ -234,7 +238,35 @@ func ParseDefinition(file string, data []byte) (d *Definition, err error) {
 
 var yamlLine = regexp.MustCompile(`line (\d+)`)
 
-func yamlError(file string, err error) error {
+var unknownField = regexp.MustCompile(`field (\S+) not found`)
+
+// fieldAt is the dotted path of the mapping key name on line, "" if none.
+func fieldAt(n *yaml.Node, line int, name, prefix string) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			path := n.Content[i].Value
+			if prefix != "" {
+				path = prefix + "." + path
+			}
+			if n.Content[i].Line == line && n.Content[i].Value == name {
+				return path
+			}
+			if f := fieldAt(n.Content[i+1], line, name, path); f != "" {
+				return f
+			}
+		}
+	case yaml.SequenceNode:
+		for i, c := range n.Content {
+			if f := fieldAt(c, line, name, prefix+"."+strconv.Itoa(i)); f != "" {
+				return f
+			}
+		}
+	}
+	return ""
+}
+
+func yamlError(file string, err error) *DefinitionError {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
 	msg = strings.TrimPrefix(msg, "unmarshal errors:\n  ")
 	msg = strings.ReplaceAll(msg, "\n  ", "; ")

@@ -55,7 +55,8 @@ func TestBadDefinitions(t *testing.T) {
 		name, old, new string
 		want           []string
 	}{
-		{"unknown field", "title: Acme", "title: Acme\ntitel: Acme", []string{"acme.yaml:3", "titel", "not found"}},
+		{"unknown field", "title: Acme", "title: Acme\ntitel: Acme", []string{"acme.yaml:3: titel: field titel not found"}},
+		{"unknown nested field", `"404": {outcome: not_found}`, "\"404\": {outcome: not_found, hnit: x}", []string{"acme.yaml:10: revoke.answers.404.hnit", "not found"}},
 		{"unknown template variable", `path: "/keys/{id}"`, `path: "/keys/{key_id}"`, []string{"acme.yaml:7", "revoke.request.path", "unknown template variable {key_id}", "{id}"}},
 		{"unknown credential variable", `bearer: "{credential}"`, `bearer: "{token}"`, []string{"acme.yaml:5", "credential.auth.bearer", "{token}"}},
 		{"status mapped twice", `"404": {outcome: not_found}`, "\"404\": {outcome: not_found}\n    \"0404\": {outcome: failed}", []string{"acme.yaml:", "mapped twice"}},
@@ -103,6 +104,11 @@ func TestLoopbackHTTPAllowed(t *testing.T) {
 
 // TestGarbageNeverPanics feeds truncated and mangled definitions.
 func TestGarbageNeverPanics(t *testing.T) {
+	for _, data := range []string{"", "- a\n- b\n", "just text", "name: [", "\x00\x01"} {
+		if _, err := providers.ParseDefinition("g.yaml", []byte(data)); err == nil {
+			t.Errorf("%q was accepted", data)
+		}
+	}
 	for i := 0; i < len(minimal); i++ {
 		for _, data := range []string{minimal[:i], minimal[:i] + "\x00{[", strings.Repeat(minimal[i:i+1], i)} {
 			_, _ = providers.ParseDefinition("g.yaml", []byte(data))

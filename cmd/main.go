@@ -15,6 +15,7 @@ import (
 	"github.com/keyctl/keyctl/internal/exit"
 	"github.com/keyctl/keyctl/internal/iostreams"
 	"github.com/keyctl/keyctl/internal/redact"
+	"github.com/keyctl/keyctl/providers"
 )
 
 // Main runs keyctl and returns the process exit code.
@@ -51,6 +52,7 @@ func Run(ctx context.Context, f *cmdutil.Factory, args []string) exit.Code {
 	if f.Secrets == nil {
 		f.Secrets = &redact.Secrets{}
 	}
+	loadUserProviders(f, args)
 	root := NewCmdRoot(f)
 	root.SetArgs(args)
 	cmd, err := root.ExecuteContextC(ctx)
@@ -78,6 +80,39 @@ func Run(ctx context.Context, f *cmdutil.Factory, args []string) exit.Code {
 
 // maxErrorLine bounds each line of an error message.
 const maxErrorLine = 4096
+// loadUserProviders loads the user's provider definitions before the command
+// tree is built, so that arguments, completion and config checks know them.
+// A broken file is reported and skipped; the other providers still work.
+func loadUserProviders(f *cmdutil.Factory, args []string) {
+	warnings, err := providers.LoadUser(providersDirs(args)...)
+	for _, w := range warnings {
+		fmt.Fprintf(f.IO.ErrOut, "warning: %s\n", w)
+	}
+	if err != nil {
+		for _, line := range strings.Split(err.Error(), "\n") {
+			fmt.Fprintf(f.IO.ErrOut, "warning: provider definition ignored: %s\n", line)
+		}
+	}
+}
+
+// providersDirs finds --providers-dir values in args ahead of cobra, which
+// parses them again (and rejects a missing value).
+func providersDirs(args []string) []string {
+	var dirs []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			break
+		}
+		if v, ok := strings.CutPrefix(a, "--providers-dir="); ok {
+			dirs = append(dirs, v)
+		} else if a == "--providers-dir" && i+1 < len(args) {
+			dirs = append(dirs, args[i+1])
+			i++
+		}
+	}
+	return dirs
+}
 
 // isCobraUsageError recognises cobra's own argument errors, which it returns
 // as plain errors.

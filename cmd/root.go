@@ -38,6 +38,7 @@ See 'keyctl help exit-codes' for what each exit code means.`,
 	pf.StringVar(&f.ConfigPath, "config", "", "config file (default $XDG_CONFIG_HOME/keyctl/config.yaml, or KEYCTL_CONFIG)")
 	pf.StringVar(&f.Profile, "profile", "", "config profile to use (default KEYCTL_PROFILE, or default_profile in the config)")
 	pf.BoolVar(&f.Debug, "debug", false, "trace requests and responses on stderr, credentials masked")
+	pf.StringArray("providers-dir", nil, "also load provider definitions (*.yaml) from this directory (besides $XDG_CONFIG_HOME/keyctl/providers)")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &cmdutil.FlagError{Err: err} })
 	root.SetOut(f.IO.Out)
 	root.SetErr(f.IO.ErrOut)

@@ -54,6 +54,9 @@ type Options struct {
 	Path      string   // --config; "" uses KEYCTL_CONFIG, then DefaultPath
 	Profile   string   // --profile; "" uses KEYCTL_PROFILE, then default_profile
 	Providers []string // known provider names, to check the file's keys
+	// Params are the extra settings of providers defined with parameters
+	// (providers.<name>.<param>), by provider name.
+	Params map[string][]string
 }
 
 // Config is the loaded configuration.
@@ -112,7 +115,7 @@ func Load(opts Options) (*Config, error) {
 		return nil, &Error{Msg: fmt.Sprintf("config file %s: %v; fix the file or point --config elsewhere", path, unwrapAll(err))}
 	}
 	c.path = path
-	c.Warnings = append(c.Warnings, c.checkKeys(opts.Providers)...)
+	c.Warnings = append(c.Warnings, c.checkKeys(opts.Providers, opts.Params)...)
 	c.Warnings = append(c.Warnings, c.checkPermissions()...)
 	return c, c.chooseProfile(opts.Profile)
 }

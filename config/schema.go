@@ -21,7 +21,7 @@ var credentialFields = []string{"token_command", "token_file", "token_env", "tok
 
 // checkKeys warns about every key keyctl does not know, with the closest
 // known key: a typo must not silently drop a credential.
-func (c *Config) checkKeys(providers []string) []string {
+func (c *Config) checkKeys(providers []string, params map[string][]string) []string {
 	var warnings []string
 	// warn reports key, suggesting prefix+candidate for its unknown word.
 	warn := func(key, word string, candidates []string, prefix string) {
@@ -43,12 +43,13 @@ func (c *Config) checkKeys(providers []string) []string {
 		if len(parts) == 1 {
 			return // an empty block, e.g. only comments under "lava:"
 		}
-		if len(parts) != 2 || !contains(ProviderFields, parts[1]) {
+		fields := append(append([]string{}, ProviderFields...), params[parts[0]]...)
+		if len(parts) != 2 || !contains(fields, parts[1]) {
 			field := ""
 			if len(parts) > 1 {
 				field = parts[1]
 			}
-			warn(full, field, ProviderFields, prefix+parts[0]+".")
+			warn(full, field, fields, prefix+parts[0]+".")
 		}
 	}
 	keys := c.v.AllKeys()

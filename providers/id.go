@@ -38,5 +38,8 @@ func MatchID(t Target, id string, pattern *regexp.Regexp, example string) error 
 	if t.SkipIDCheck || pattern.MatchString(id) {
 		return nil
 	}
+	if example == "" {
+		return &IDError{ID: id, Reason: fmt.Sprintf("expected the form %s; pass --skip-id-check to send it anyway", pattern)}
+	}
 	return &IDError{ID: id, Reason: fmt.Sprintf("expected the form %s (e.g. %s); pass --skip-id-check to send it anyway", pattern, example)}
 }

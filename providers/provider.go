@@ -2,9 +2,10 @@
 // of adapters. An adapter is pure: it builds the request for one key and
 // classifies the response; it never does I/O and never prints.
 //
-// To add a provider: create providers/<name>/<name>.go implementing Provider,
-// call providers.Register from its init, and add a blank import of the
-// package to providers/all/all.go.
+// Most providers are data: a definition in providers/defs (see Definition),
+// run by Defined. A provider that data cannot describe (a request-signing
+// scheme) implements Provider in Go and calls Register; the engine cannot
+// tell the two apart.
 package providers
 
 import (
@@ -114,6 +115,7 @@ type Request struct {
 	Method string
 	URL    string
 	Header http.Header
+	Body   []byte // nil for a request without a body
 }
 
 // MaxBody is the most of a response body keyctl reads; a larger body is cut.
@@ -121,7 +123,8 @@ const MaxBody = 1 << 20
 
 var (
 	mu       sync.RWMutex
-	registry = map[string]Provider{}
+	registry = map[string]Provider{} // built-ins: definitions and Go adapters
+	users    = map[string]Provider{} // the user's definitions, replaced as a whole
 )
 
 // Register adds an adapter. It panics on a duplicate name: that is a
@@ -138,8 +141,12 @@ func Register(p Provider) {
 
 // Lookup finds an adapter by name (case-insensitive).
 func Lookup(name string) (Provider, error) {
+	key := strings.ToLower(strings.TrimSpace(name))
 	mu.RLock()
-	p, ok := registry[strings.ToLower(strings.TrimSpace(name))]
+	p, ok := users[key]
+	if !ok {
+		p, ok = registry[key]
+	}
 	mu.RUnlock()
 	if !ok {
 		return nil, &UnknownProviderError{Name: name, Known: Names()}
@@ -151,8 +158,13 @@ func Lookup(name string) (Provider, error) {
 func All() []Provider {
 	mu.RLock()
 	defer mu.RUnlock()
-	out := make([]Provider, 0, len(registry))
-	for _, p := range registry {
+	out := make([]Provider, 0, len(registry)+len(users))
+	for name, p := range registry {
+		if _, replaced := users[name]; !replaced {
+			out = append(out, p)
+		}
+	}
+	for _, p := range users {
 		out = append(out, p)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Info().Name < out[j].Info().Name })

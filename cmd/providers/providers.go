@@ -53,6 +53,7 @@ func NewCmdProviders(f *cmdutil.Factory) *cobra.Command {
 			})
 		},
 	}
+	cmd.AddCommand(newCmdValidate(f), newCmdImport(f))
 	cmd.Flags().StringVarP(&format, "output", "o", "", "output format: table or json")
 	_ = cmd.RegisterFlagCompletionFunc("output", cobra.FixedCompletions(output.Formats, cobra.ShellCompDirectiveNoFileComp))
 	return cmd

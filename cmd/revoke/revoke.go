@@ -6,6 +6,7 @@ package revoke
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"log"
 	"net/http"
@@ -154,7 +155,9 @@ func revokeRun(ctx context.Context, opts *RevokeOptions) error {
 		// Refuse malformed ids before anything is sent or any credential read.
 		probe := providers.Target{BaseURL: &url.URL{Scheme: "https", Host: "example.invalid"}, SkipIDCheck: opts.SkipIDCheck}
 		for _, id := range opts.IDs {
-			if _, err := p.Request(probe, id); err != nil {
+			// The probe has no parameters; those are checked with the credential.
+			var missing *providers.MissingParamError
+			if _, err := p.Request(probe, id); err != nil && !errors.As(err, &missing) {
 				return err
 			}
 		}

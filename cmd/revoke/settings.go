@@ -152,7 +152,8 @@ func (t *targets) resolve(p providers.Provider) (providers.Target, error) {
 	skip := t.opts.SkipIDCheck
 	if t.sandbox != "" {
 		u, _ := url.Parse(sandbox.BaseURLs(t.sandbox)[info.Name])
-		return providers.Target{BaseURL: u, Token: sandbox.Token(info.Name), SkipIDCheck: skip, Sandbox: true}, nil
+		params, err := t.params(p)
+		return providers.Target{BaseURL: u, Token: sandbox.Token(info.Name), SkipIDCheck: skip, Params: params, Sandbox: true}, err
 	}
 	base := t.cfg.Get(config.ProviderKey(info.Name, "base_url"), t.opts.cmd.Flags().Lookup("base-url"), info.DefaultBaseURL)
 	u, err := httpclient.ParseBaseURL(base.Value)
@@ -179,5 +180,32 @@ func (t *targets) resolve(p providers.Provider) (providers.Target, error) {
 	// sandbox started on its own: recorded as such, never matched by a real
 	// run's --resume.
 	rehearsal := token != "" && token == sandbox.Token(info.Name)
-	return providers.Target{BaseURL: u, Token: token, SkipIDCheck: skip, Sandbox: rehearsal}, nil
+	params, err := t.params(p)
+	return providers.Target{BaseURL: u, Token: token, SkipIDCheck: skip, Params: params, Sandbox: rehearsal}, err
+}
+
+// params resolves a defined provider's extra parameters like any other
+// provider setting: KEYCTL_<NAME>_<PARAM>, the profile, the file. A
+// parameter without a value or default is a configuration error, like a
+// missing credential.
+func (t *targets) params(p providers.Provider) (map[string]string, error) {
+	d, ok := p.(*providers.Defined)
+	if !ok || len(d.Definition().Params) == 0 {
+		return nil, nil
+	}
+	out := map[string]string{}
+	for _, prm := range d.Definition().Params {
+		v := prm.Default
+		if t.cfg != nil {
+			v = t.cfg.Get(config.ProviderKey(d.Info().Name, prm.Name), nil, prm.Default).Value
+		}
+		if v == "" && t.sandbox != "" {
+			v = "sandbox"
+		}
+		if v == "" {
+			return nil, &config.Error{Msg: (&providers.MissingParamError{Provider: d.Info().Name, Param: prm.Name, Describe: prm.Describe}).Error()}
+		}
+		out[prm.Name] = v
+	}
+	return out, nil
 }

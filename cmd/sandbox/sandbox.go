@@ -140,10 +140,15 @@ func newCmdKeys(f *cmdutil.Factory) *cobra.Command {
 func newCmdCreate(f *cmdutil.Factory) *cobra.Command {
 	var addr string
 	cmd := &cobra.Command{
-		Use:       "create <provider>",
-		Short:     "Create a key in a running sandbox and print its id",
-		Args:      cobra.ExactArgs(1),
-		ValidArgs: sandbox.Providers,
+		Use:   "create <provider>",
+		Short: "Create a key in a running sandbox and print its id",
+		Args:  cobra.ExactArgs(1),
+		ValidArgsFunction: func(_ *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
+			if len(args) > 0 {
+				return nil, cobra.ShellCompDirectiveNoFileComp
+			}
+			return sandbox.Providers(), cobra.ShellCompDirectiveNoFileComp
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var k sandbox.Key
 			if err := admin(http.MethodPost, "http://"+addr+"/_sandbox/"+args[0]+"/keys", &k); err != nil {

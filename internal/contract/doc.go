@@ -1,7 +1,9 @@
-// Package contract checks keyctl and its sandbox against OpenAPI
-// descriptions of each provider's revoke endpoint (testdata/openapi),
-// written from the providers' documents and enforced by an independent
-// validator, Prism (pinned in package.json / package-lock.json).
+// Package contract checks keyctl and its sandbox against the OpenAPI
+// description beside every provider definition
+// (providers/defs/<name>.openapi.yaml), written from the providers'
+// documents and enforced by an independent validator, Prism (pinned in
+// package.json / package-lock.json). Every status a description documents
+// must be mapped by its definition.
 //
 // The tests start Prism as a mock server per provider and run the built
 // keyctl binary against it through a small proxy that picks the documented

@@ -7,47 +7,19 @@ import (
 	"testing"
 )
 
-// documented lists every status each provider's document lists, with the
-// outcome and exit code keyctl must report for it.
-var documented = map[string][]struct {
-	status  int
-	outcome string
-	code    int
-}{
-	"lava": {
-		{200, "revoked", 0}, {400, "failed", 7}, {401, "failed", 4}, {404, "not_found", 6}, {429, "failed", 9},
-	},
-	"langwatch": {
-		{200, "revoked", 0}, {401, "failed", 4}, {403, "failed", 5}, {404, "not_found", 6}, {409, "already_revoked", 0},
-	},
-	"liveavatar": {
-		{200, "revoked", 0}, {400, "failed", 7}, {401, "failed", 4}, {404, "not_found", 6}, {422, "failed", 8},
-	},
-	"altostrat": {
-		{204, "revoked", 0}, {401, "failed", 4}, {404, "not_found", 6},
-	},
-}
-
-// ids are valid for each provider's description.
-var ids = map[string]string{
-	"lava":       "sk_test_123",
-	"langwatch":  "key_abc",
-	"liveavatar": "sec_1",
-	"altostrat":  "api_key_0123456789abcdefghijABCDEFG",
-}
-
 const token = "contract-test-credential"
 
 // startMocks starts one Prism mock per provider, in parallel: each takes a
 // few seconds to start.
-func startMocks(t *testing.T) map[string]string {
+func startMocks(t *testing.T, ds []described) map[string]string {
 	t.Helper()
 	urls := map[string]string{}
 	var mu sync.Mutex
 	var wg sync.WaitGroup
-	for p := range documented {
+	for _, d := range ds {
+		p := d.name
 		wg.Go(func() {
-			u := startPrism(t, "mock", "testdata/openapi/"+p+".yaml")
+			u := startPrism(t, "mock", d.openapi)
 			mu.Lock()
 			urls[p] = u
 			mu.Unlock()
@@ -62,13 +34,15 @@ func startMocks(t *testing.T) map[string]string {
 // code, and Prism must find nothing wrong with any request keyctl sends.
 func TestEveryDocumentedStatus(t *testing.T) {
 	needPrism(t)
-	mocks := startMocks(t)
-	for provider, cases := range documented {
+	ds := describedProviders(t)
+	mocks := startMocks(t, ds)
+	for _, d := range ds {
+		provider := d.name
 		check, url := newChecker(t, mocks[provider])
-		for _, c := range cases {
+		for _, c := range d.cases {
 			t.Run(fmt.Sprintf("%s_%d", provider, c.status), func(t *testing.T) {
 				check.setPrefer(fmt.Sprintf("code=%d", c.status))
-				code, rs, stderr := keyctl(t, env(provider, url, token), "revoke", provider, ids[provider], "--retries", "1", "--max-wait", "5s")
+				code, rs, stderr := keyctl(t, env(provider, url, token), "revoke", provider, d.id, "--retries", "1", "--max-wait", "5s")
 				if v := check.take(); len(v) > 0 {
 					t.Fatalf("Prism reports violations in keyctl's requests:\n%v", v)
 				}
@@ -87,7 +61,7 @@ func TestEveryDocumentedStatus(t *testing.T) {
 // the wrong auth header, a wrong path or an id off the pattern are reported.
 func TestTheCheckerCatchesViolations(t *testing.T) {
 	needPrism(t)
-	mocks := startMocks(t)
+	mocks := startMocks(t, describedProviders(t))
 	cases := []struct {
 		provider, path string
 		header         [2]string

@@ -58,11 +58,11 @@ func TestBinaryRevokesWithEachProvider(t *testing.T) {
 	cases := []struct {
 		provider, id, path, header, value string
 		status                            int
-		body                              string
+		body                              string // the documented success body
 	}{
 		{"lava", "sk/1", "/secret_keys/sk%2F1", "Authorization", "Bearer " + secret, 200, `{"id":"sk/1","deleted":true}`},
 		{"langwatch", "lw 1", "/api/api-keys/lw%201", "Authorization", "Bearer " + secret, 200, `{"success":true}`},
-		{"liveavatar", "s#1", "/v1/secrets/s%231", "X-Api-Key", secret, 200, `{"code":100,"data":null,"message":"ok"}`},
+		{"liveavatar", "s#1", "/v1/secrets/s%231", "X-Api-Key", secret, 200, `{"code":100,"data":null,"message":"Secret deleted"}`},
 		{"altostrat", "api_key_0123456789abcdefghijABCDEFG", "/api/keys/api_key_0123456789abcdefghijABCDEFG", "Authorization", "Bearer " + secret, 204, ""},
 	}
 	for _, c := range cases {

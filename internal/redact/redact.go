@@ -25,9 +25,23 @@ var sensitive = map[string]bool{
 	"Set-Cookie":          true,
 }
 
+// extra are header names provider definitions send credentials in.
+var extra sync.Map
+
+// MarkSensitive adds a header whose value is a secret: a provider
+// definition that sends its credential in a header of its own naming.
+func MarkSensitive(name string) {
+	extra.Store(http.CanonicalHeaderKey(name), true)
+}
+
 // IsSensitiveHeader reports whether a header's value must never be shown.
 func IsSensitiveHeader(name string) bool {
-	return sensitive[http.CanonicalHeaderKey(name)]
+	canon := http.CanonicalHeaderKey(name)
+	if sensitive[canon] {
+		return true
+	}
+	_, ok := extra.Load(canon)
+	return ok
 }
 
 // HeaderValue masks the value of a sensitive header. For Authorization it

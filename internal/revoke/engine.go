@@ -452,6 +452,9 @@ func (e *Engine) send(ctx context.Context, req *providers.Request, global chan s
 	for k, vs := range req.Header {
 		r.Header[k] = vs
 	}
+	if req.Body != nil {
+		r.SetBody(req.Body)
+	}
 	resp, err := r.Execute(req.Method, req.URL)
 	if err != nil {
 		if resp != nil && resp.RawResponse != nil {

@@ -1,141 +1,262 @@
 package sandbox
 
 import (
-	"fmt"
-	"math"
+	"io"
 	"net/http"
-	"regexp"
-	"time"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/tidwall/gjson"
+
+	"github.com/keyctl/keyctl/providers"
 )
 
-// Each handler below follows its provider's document in ../shared/specs.
-
-// lava: Bearer auth; 200 {id, deleted}; 400 last remaining key; 401; 404;
-// 429 with Retry-After during the 15 s after creation. Errors are
-// {error: {message, code, status}}.
-func (s *Sandbox) lava(w http.ResponseWriter, r *http.Request) {
-	if bearer(r) != tokens["lava"] {
-		lavaError(w, http.StatusUnauthorized, "unauthorized", "Invalid authentication credentials")
-		return
-	}
-	id := r.PathValue("id")
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	k := s.lookup("lava", id)
-	if k == nil || k.State != Active {
-		lavaError(w, http.StatusNotFound, "secret_key_not_found", "Secret key not found")
-		return
-	}
-	if age := s.opts.Now().Sub(k.CreatedAt); age < lavaCooldown {
-		left := int(math.Ceil((lavaCooldown - age).Seconds()))
-		w.Header().Set("Retry-After", fmt.Sprint(left))
-		lavaError(w, http.StatusTooManyRequests, "secret_key_cooldown", fmt.Sprintf("Cooldown period active: wait %d seconds after creation", left))
-		return
-	}
-	if !s.opts.AnyID && s.activeKeys("lava") <= 1 {
-		lavaError(w, http.StatusBadRequest, "last_secret_key", "Cannot delete the last remaining secret key")
-		return
-	}
-	k.State = Revoked
-	writeJSON(w, http.StatusOK, map[string]any{"id": k.ID, "deleted": true})
+// emulated is one provider as the emulator plays it, compiled from its
+// definition.
+type emulated struct {
+	name  string
+	def   *providers.Definition
+	route string // ServeMux pattern; "" when the path cannot be routed
+	// idPath finds the id in a request body when the path has none.
+	idPath, idForm string
+	success        int // the documented revoked status
+	already        int // the already-revoked status, 0 when undocumented
+	notFound       int
+	authName       string // header carrying the credential, "" for none
+	authValue      string
+	hooks          []hook
+	unknownHooks   []string
 }
 
-const lavaCooldown = 15 * time.Second
-
-// activeKeys counts a provider's active keys. Call with s.mu held.
-func (s *Sandbox) activeKeys(provider string) int {
-	n := 0
-	for _, k := range s.keys[provider] {
-		if k.State == Active {
-			n++
+func newEmulated(p *providers.Defined) *emulated {
+	d := p.Definition()
+	e := &emulated{name: d.Name, def: d, notFound: http.StatusNotFound}
+	statuses := make([]int, 0, len(d.Revoke.Answers))
+	for key := range d.Revoke.Answers {
+		st, _ := strconv.Atoi(key)
+		statuses = append(statuses, st)
+	}
+	sort.Ints(statuses)
+	for _, st := range statuses {
+		switch d.Revoke.Answers[strconv.Itoa(st)].Outcome {
+		case "revoked":
+			if e.success == 0 {
+				e.success = st
+			}
+		case "already_revoked":
+			e.already = st
+		case "not_found":
+			e.notFound = st
 		}
 	}
-	return n
-}
-
-func lavaError(w http.ResponseWriter, status int, code, message string) {
-	writeJSON(w, status, map[string]any{"error": map[string]any{"message": message, "code": code, "status": status}})
-}
-
-// langwatch: Bearer admin key; 200 {success}; 401, 403 (another user's
-// key), 404 and 409 (already revoked) with no documented body.
-func (s *Sandbox) langwatch(w http.ResponseWriter, r *http.Request) {
-	if bearer(r) != tokens["langwatch"] {
-		w.WriteHeader(http.StatusUnauthorized)
-		return
+	tgt := providers.Target{Token: Token(d.Name), Params: sandboxParams(d)}
+	e.authName, e.authValue, _ = p.AuthHeader(tgt)
+	rq := d.Revoke.Request
+	path := rq.Path
+	for _, prm := range d.Params {
+		path = strings.ReplaceAll(path, "{param."+prm.Name+"}", "{param_"+prm.Name+"}")
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	k := s.lookup("langwatch", r.PathValue("id"))
+	if !strings.Contains(path, "{id}") && rq.Body != nil {
+		if rq.Body.JSON != nil {
+			e.idPath = leafPath(rq.Body.JSON, "")
+		}
+		for k, v := range rq.Body.Form {
+			if v == "{id}" {
+				e.idForm = k
+			}
+		}
+	}
+	route := rq.Method + " " + basePath(d.Name) + path
+	if routable(route) {
+		e.route = route
+	}
+	if sb := d.Sandbox; sb != nil {
+		for _, name := range sb.Hooks {
+			h, ok := hooks[name]
+			if !ok {
+				e.unknownHooks = append(e.unknownHooks, name)
+				continue
+			}
+			e.hooks = append(e.hooks, h)
+		}
+	}
+	return e
+}
+
+// sandboxParams gives each parameter its default or a fixed sandbox value.
+func sandboxParams(d *providers.Definition) map[string]string {
+	out := map[string]string{}
+	for _, p := range d.Params {
+		out[p.Name] = p.Default
+		if out[p.Name] == "" {
+			out[p.Name] = "sandbox"
+		}
+	}
+	return out
+}
+
+// routable reports whether ServeMux accepts pattern (a placeholder inside a
+// path segment, for one, it does not).
+func routable(pattern string) (ok bool) {
+	defer func() {
+		if recover() != nil {
+			ok = false
+		}
+	}()
+	http.NewServeMux().HandleFunc(pattern, func(http.ResponseWriter, *http.Request) {})
+	return true
+}
+
+// leafPath is the gjson path of the string "{id}" in a body template.
+func leafPath(v any, prefix string) string {
+	switch x := v.(type) {
+	case string:
+		if x == "{id}" {
+			return prefix
+		}
+	case map[string]any:
+		for k, e := range x {
+			p := k
+			if prefix != "" {
+				p = prefix + "." + k
+			}
+			if found := leafPath(e, p); found != "" {
+				return found
+			}
+		}
+	}
+	return ""
+}
+
+// call is one request being answered.
+type call struct {
+	s          *Sandbox
+	e          *emulated
+	w          http.ResponseWriter
+	r          *http.Request
+	id         string
+	credential string
+	key        *Key // set after the lookup
+}
+
+// serve answers one revoke request: auth, hooks, lookup, state.
+func (s *Sandbox) serve(e *emulated, w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(io.LimitReader(r.Body, providers.MaxBody))
+	c := &call{s: s, e: e, w: w, r: r, id: r.PathValue("id")}
 	switch {
-	case k == nil:
-		w.WriteHeader(http.StatusNotFound)
-	case k.otherOwner:
-		w.WriteHeader(http.StatusForbidden)
-	case k.State == Revoked:
-		w.WriteHeader(http.StatusConflict)
-	default:
-		k.State = Revoked
-		writeJSON(w, http.StatusOK, map[string]any{"success": true})
+	case e.idPath != "":
+		c.id = gjson.GetBytes(body, e.idPath).String()
+	case e.idForm != "":
+		form, _ := url.ParseQuery(string(body))
+		c.id = form.Get(e.idForm)
 	}
-}
-
-// liveavatarID is what the emulator accepts as a secret id; anything else
-// gets FastAPI's 422 validation error.
-var liveavatarID = regexp.MustCompile(`^[A-Za-z0-9_-]{1,128}$`)
-
-// liveavatar: X-API-KEY; 200 {code, data, message}; 400 when the key's user
-// has no space; 404; 422 FastAPI {detail: [{loc, msg, type}]}.
-func (s *Sandbox) liveavatar(w http.ResponseWriter, r *http.Request) {
-	key := r.Header.Get("X-API-KEY")
-	if key != tokens["liveavatar"] && key != NoSpaceToken {
-		writeJSON(w, http.StatusUnauthorized, map[string]any{"detail": "Invalid API key"})
-		return
+	if e.authName != "" {
+		c.credential = r.Header.Get(e.authName)
+		ok := c.credential == e.authValue
+		for _, h := range e.hooks {
+			if h.credential != "" && c.credential == strings.Replace(e.authValue, Token(e.name), h.credential, 1) {
+				c.credential, ok = h.credential, true
+			}
+		}
+		if !ok {
+			e.answer(w, http.StatusUnauthorized, c.id)
+			return
+		}
 	}
-	id := r.PathValue("secret_id")
-	if !liveavatarID.MatchString(id) {
-		writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"detail": []map[string]any{{
-			"loc": []any{"path", "secret_id"}, "msg": "String should match pattern '^[A-Za-z0-9_-]{1,128}$'",
-			"type": "string_pattern_mismatch", "input": id,
-		}}})
-		return
-	}
-	if key == NoSpaceToken {
-		writeJSON(w, http.StatusBadRequest, map[string]any{"detail": "User does not have an associated space"})
-		return
+	for _, h := range e.hooks {
+		if h.beforeLookup != nil && h.beforeLookup(c) {
+			return
+		}
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	k := s.lookup("liveavatar", id)
-	if k == nil || k.State != Active {
-		writeJSON(w, http.StatusNotFound, map[string]any{"detail": "Secret not found"})
+	c.key = s.lookup(e.name, c.id)
+	switch {
+	case c.key == nil:
+		e.answer(w, e.notFound, c.id)
+		return
+	case c.key.State == Revoked && e.already != 0:
+		e.answer(w, e.already, c.id)
+		return
+	case c.key.State == Revoked:
+		e.answer(w, e.notFound, c.id)
 		return
 	}
-	k.State = Revoked
-	writeJSON(w, http.StatusOK, map[string]any{"code": 100, "data": nil, "message": "Secret deleted successfully"})
+	for _, h := range e.hooks {
+		if h.beforeRevoke != nil && h.beforeRevoke(c) {
+			return
+		}
+	}
+	c.key.State = Revoked
+	e.answer(w, e.success, c.id)
 }
 
-var altostratIDPattern = regexp.MustCompile(`^api_key_[0-9A-Za-z]{27}$`)
+// answer sends status with the definition's sandbox body for it ({id}
+// replaced), an empty body when it has none, or for a success without one
+// the smallest body its confirming fields accept.
+func (e *emulated) answer(w http.ResponseWriter, status int, id string) {
+	var body any
+	if sb := e.def.Sandbox; sb != nil {
+		body = sb.Bodies[strconv.Itoa(status)]
+	}
+	if body == nil && status == e.success {
+		a := e.def.Revoke.Answers[strconv.Itoa(status)]
+		if a.Body != "empty" && a.Body != "any" && status != http.StatusNoContent {
+			obj := map[string]any{}
+			for _, c := range a.Confirm {
+				setPath(obj, c.Path, c.Equals)
+			}
+			body = obj
+		}
+	}
+	if body == nil {
+		w.WriteHeader(status)
+		return
+	}
+	writeJSON(w, status, substitute(body, id))
+}
 
-// altostrat: Bearer; 204; 401 and 404 as {message, errors}.
-func (s *Sandbox) altostrat(w http.ResponseWriter, r *http.Request) {
-	if bearer(r) != tokens["altostrat"] {
-		writeJSON(w, http.StatusUnauthorized, map[string]any{"message": "Unauthenticated.", "errors": map[string]any{}})
-		return
+func setPath(obj map[string]any, path string, v any) {
+	parts := strings.Split(path, ".")
+	for _, p := range parts[:len(parts)-1] {
+		next, ok := obj[p].(map[string]any)
+		if !ok {
+			next = map[string]any{}
+			obj[p] = next
+		}
+		obj = next
 	}
-	id := r.PathValue("id")
-	if !altostratIDPattern.MatchString(id) {
-		writeJSON(w, http.StatusNotFound, map[string]any{"message": "The given data was invalid.",
-			"errors": map[string][]string{"id": {"The id must match ^api_key_[0-9A-Za-z]{27}$."}}})
-		return
+	obj[parts[len(parts)-1]] = v
+}
+
+// substitute copies a body, putting id in place of "{id}" in its strings.
+func substitute(v any, id string) any {
+	switch x := v.(type) {
+	case string:
+		return strings.ReplaceAll(x, "{id}", id)
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[k] = substitute(e, id)
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = substitute(e, id)
+		}
+		return out
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	k := s.lookup("altostrat", id)
-	if k == nil || k.State != Active {
-		writeJSON(w, http.StatusNotFound, map[string]any{"message": "API key not found.", "errors": map[string]any{}})
-		return
+	return v
+}
+
+func sortedNames(m map[string]*emulated) []string {
+	names := make([]string, 0, len(m))
+	for n := range m {
+		names = append(names, n)
 	}
-	k.State = Revoked
-	w.WriteHeader(http.StatusNoContent)
+	sort.Strings(names)
+	return names
 }

@@ -1,8 +1,13 @@
-// Package sandbox is a loopback emulator of every provider's revocation API,
-// written from the providers' documents independently of the adapters: the
-// same paths, auth schemes, status codes and body shapes, with state. It
-// lets a newcomer see keyctl work without a credential, lets runbooks be
-// rehearsed, and is what the end-to-end tests and benchmarks run against.
+// Package sandbox is a loopback emulator of every defined provider's
+// revocation API, played from its definition (providers/defs): the same
+// paths, auth scheme, documented statuses and bodies, with state (revoke
+// twice, already revoked). Scenarios data does not say (Lava's cooldown and
+// last key, LangWatch's other user's key, LiveAvatar's missing space and
+// validation, Altostrat's id pattern) are small named hooks in hooks.go that
+// a definition's sandbox section switches on. The contract suite checks every
+// answer against the provider's OpenAPI description. It lets a newcomer see
+// keyctl work without a credential, lets runbooks be rehearsed, and is what
+// the end-to-end tests and benchmarks run against.
 package sandbox
 
 import (
@@ -15,10 +20,14 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"net/url"
 	"sort"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/keyctl/keyctl/providers"
+	_ "github.com/keyctl/keyctl/providers/all" // the built-in definitions
 )
 
 // Options tune the emulator.
@@ -45,7 +54,7 @@ type Key struct {
 	CreatedAt time.Time `json:"created_at"`
 	Note      string    `json:"note,omitempty"`
 
-	otherOwner bool // LangWatch: owned by another user → 403
+	tag string // a definition's mark read by hooks (other_owner, fresh)
 }
 
 // Key states.
@@ -56,9 +65,10 @@ const (
 
 // Sandbox is the emulator's state.
 type Sandbox struct {
-	opts Options
-	mu   sync.Mutex
-	keys map[string]map[string]*Key // provider → id → key
+	opts      Options
+	providers map[string]*emulated
+	mu        sync.Mutex
+	keys      map[string]map[string]*Key // provider → id → key
 	// limiter per provider: requests counted in the current one-second window.
 	window map[string]*window
 	seq    int
@@ -69,38 +79,50 @@ type window struct {
 	count int
 }
 
-// Provider names, base paths and credentials of the emulator.
-var (
-	Providers = []string{"altostrat", "langwatch", "lava", "liveavatar"}
-	basePaths = map[string]string{
-		"lava":       "/lava/v1",
-		"langwatch":  "/langwatch",
-		"liveavatar": "/liveavatar",
-		"altostrat":  "/altostrat",
-	}
-	tokens = map[string]string{
-		"lava":       "sandbox-lava-secret-key",
-		"langwatch":  "sk-lw-sandbox_adminsecret",
-		"liveavatar": "sandbox-liveavatar-api-key",
-		"altostrat":  "sandbox.altostrat.jwt",
-	}
-	// NoSpaceToken is a LiveAvatar key whose user has no associated space:
-	// every delete with it gets the documented 400.
-	NoSpaceToken = "sandbox-liveavatar-nospace-key"
-)
+// NoSpaceToken is a LiveAvatar key whose user has no associated space:
+// every delete with it gets the documented 400.
+const NoSpaceToken = "sandbox-liveavatar-nospace-key"
 
-// Token is the credential the emulator accepts for provider. These are
+// Providers names every provider the emulator plays, sorted.
+func Providers() []string {
+	var out []string
+	for _, p := range providers.All() {
+		if _, ok := p.(*providers.Defined); ok {
+			out = append(out, p.Info().Name)
+		}
+	}
+	return out
+}
+
+// Token is the credential the emulator accepts for provider: the
+// definition's sandbox token, or sandbox-<name>-credential. These are
 // public, fixed values: they open nothing but the sandbox.
-func Token(provider string) string { return tokens[provider] }
+func Token(provider string) string {
+	p, err := providers.Lookup(provider)
+	if err != nil {
+		return ""
+	}
+	if d, ok := p.(*providers.Defined); ok {
+		if sb := d.Definition().Sandbox; sb != nil && sb.Token != "" {
+			return sb.Token
+		}
+	}
+	return "sandbox-" + provider + "-credential"
+}
 
-// New returns an emulator with seeded keys.
+// New returns an emulator of every defined provider, with seeded keys.
 func New(opts Options) *Sandbox {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	s := &Sandbox{opts: opts, keys: map[string]map[string]*Key{}, window: map[string]*window{}}
-	for _, p := range Providers {
-		s.keys[p] = map[string]*Key{}
+	s := &Sandbox{opts: opts, providers: map[string]*emulated{}, keys: map[string]map[string]*Key{}, window: map[string]*window{}}
+	for _, p := range providers.All() {
+		d, ok := p.(*providers.Defined)
+		if !ok {
+			continue
+		}
+		s.providers[p.Info().Name] = newEmulated(d)
+		s.keys[p.Info().Name] = map[string]*Key{}
 	}
 	s.seed()
 	return s
@@ -108,21 +130,28 @@ func New(opts Options) *Sandbox {
 
 func (s *Sandbox) seed() {
 	long := s.opts.Now().Add(-24 * time.Hour)
-	add := func(p, id, note string) *Key {
-		k := &Key{Provider: p, ID: id, State: Active, CreatedAt: long, Note: note}
-		s.keys[p][id] = k
-		return k
+	for name, e := range s.providers {
+		var seeds []providers.SKey
+		if sb := e.def.Sandbox; sb != nil {
+			seeds = sb.Keys
+		}
+		if len(seeds) == 0 {
+			// A definition without seeded keys still gets three to revoke.
+			for i := 1; i <= 3; i++ {
+				seeds = append(seeds, providers.SKey{ID: fmt.Sprintf("demo_%d", i)})
+			}
+		}
+		for _, sk := range seeds {
+			k := &Key{Provider: name, ID: sk.ID, State: Active, CreatedAt: long, Note: sk.Note, tag: sk.Tag}
+			if sk.State == Revoked {
+				k.State = Revoked
+			}
+			if sk.Tag == "fresh" {
+				k.CreatedAt = s.opts.Now()
+			}
+			s.keys[name][sk.ID] = k
+		}
 	}
-	for i := 1; i <= 3; i++ {
-		add("lava", fmt.Sprintf("sk_demo_%d", i), "")
-		add("langwatch", fmt.Sprintf("lw_demo_%d", i), "")
-		add("liveavatar", fmt.Sprintf("sec_demo_%d", i), "")
-		add("altostrat", altostratID(i), "")
-	}
-	add("langwatch", "lw_revoked", "already revoked: 409").State = Revoked
-	add("langwatch", "lw_other_user", "owned by another user: 403").otherOwner = true
-	fresh := add("lava", "sk_demo_fresh", "created at sandbox start: 429 for 15 s")
-	fresh.CreatedAt = s.opts.Now()
 }
 
 // altostratID builds the n-th id matching ^api_key_[0-9A-Za-z]{27}$.
@@ -130,13 +159,26 @@ func altostratID(n int) string {
 	return fmt.Sprintf("api_key_demo%023d", n)
 }
 
-// BaseURLs maps each provider to its base URL under root.
+// BaseURLs maps each provider to its base URL under root: /<name> followed
+// by the path of its documented base URL.
 func BaseURLs(root string) map[string]string {
 	out := map[string]string{}
-	for p, path := range basePaths {
-		out[p] = strings.TrimRight(root, "/") + path
+	for _, name := range Providers() {
+		out[name] = strings.TrimRight(root, "/") + basePath(name)
 	}
 	return out
+}
+
+func basePath(name string) string {
+	p, err := providers.Lookup(name)
+	if err != nil {
+		return "/" + name
+	}
+	u, err := url.Parse(p.Info().DefaultBaseURL)
+	if err != nil {
+		return "/" + name
+	}
+	return "/" + name + strings.TrimRight(u.EscapedPath(), "/")
 }
 
 // Keys lists every key, sorted.
@@ -159,7 +201,7 @@ func (s *Sandbox) Keys() []Key {
 }
 
 // Create adds an active key created now (a Lava key is then in its 15 s
-// cooldown).
+// cooldown), its id from the definition's sandbox.new_id.
 func (s *Sandbox) Create(provider string) (Key, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -168,10 +210,11 @@ func (s *Sandbox) Create(provider string) (Key, error) {
 		return Key{}, fmt.Errorf("unknown provider %q", provider)
 	}
 	s.seq++
-	id := fmt.Sprintf("%s_new_%d", map[string]string{"lava": "sk", "langwatch": "lw", "liveavatar": "sec"}[provider], s.seq)
-	if provider == "altostrat" {
-		id = fmt.Sprintf("api_key_new%024d", s.seq)
+	format := provider + "_new_%d"
+	if sb := s.providers[provider].def.Sandbox; sb != nil && sb.NewID != "" {
+		format = sb.NewID
 	}
+	id := fmt.Sprintf(format, s.seq)
 	k := &Key{Provider: provider, ID: id, State: Active, CreatedAt: s.opts.Now()}
 	byID[id] = k
 	return *k, nil
@@ -191,10 +234,13 @@ func (s *Sandbox) lookup(provider, id string) *Key {
 // admin endpoints.
 func (s *Sandbox) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("DELETE /lava/v1/secret_keys/{id}", s.provider("lava", s.lava))
-	mux.Handle("DELETE /langwatch/api/api-keys/{id}", s.provider("langwatch", s.langwatch))
-	mux.Handle("DELETE /liveavatar/v1/secrets/{secret_id}", s.provider("liveavatar", s.liveavatar))
-	mux.Handle("DELETE /altostrat/api/keys/{id}", s.provider("altostrat", s.altostrat))
+	for _, name := range sortedNames(s.providers) {
+		e := s.providers[name]
+		if e.route == "" {
+			continue
+		}
+		mux.Handle(e.route, s.provider(name, func(w http.ResponseWriter, r *http.Request) { s.serve(e, w, r) }))
+	}
 	mux.HandleFunc("GET /_sandbox/keys", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, s.Keys())
 	})
@@ -223,7 +269,7 @@ func (s *Sandbox) provider(name string, h http.HandlerFunc) http.Handler {
 		}
 		if retryAfter, limited := s.limited(name); limited {
 			w.Header().Set("Retry-After", fmt.Sprint(retryAfter))
-			rateLimited(name, w)
+			s.rateLimited(name, w)
 			return
 		}
 		if s.opts.ErrorRate > 0 && rand.Float64() < s.opts.ErrorRate {
@@ -260,31 +306,14 @@ func (s *Sandbox) limited(provider string) (retryAfter int, limited bool) {
 }
 
 // rateLimited answers 429 in the provider's own error shape.
-func rateLimited(provider string, w http.ResponseWriter) {
-	switch provider {
-	case "lava":
-		lavaError(w, http.StatusTooManyRequests, "rate_limited", "Too many requests")
-	case "liveavatar":
-		writeJSON(w, http.StatusTooManyRequests, map[string]string{"detail": "Too many requests"})
-	case "altostrat":
-		writeJSON(w, http.StatusTooManyRequests, map[string]any{"message": "Too Many Attempts.", "errors": map[string]any{}})
-	default:
-		w.WriteHeader(http.StatusTooManyRequests)
-	}
+func (s *Sandbox) rateLimited(provider string, w http.ResponseWriter) {
+	s.providers[provider].answer(w, http.StatusTooManyRequests, "")
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(v)
-}
-
-func bearer(r *http.Request) string {
-	v, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	if !ok {
-		return ""
-	}
-	return v
 }
 
 // Server is a running emulator.

@@ -1,10 +1,8 @@
-// Package all registers every provider adapter. Import it for its side
-// effect; a new provider adds one line here.
+// Package all registers every built-in provider. Import it for its side
+// effect. Built-ins are definitions in providers/defs; a Go adapter (for
+// what a definition cannot say) adds one blank import here.
 package all
 
 import (
-	_ "github.com/keyctl/keyctl/providers/altostrat"  // Altostrat SDX API keys
-	_ "github.com/keyctl/keyctl/providers/langwatch"  // LangWatch API keys
-	_ "github.com/keyctl/keyctl/providers/lava"       // Lava secret keys
-	_ "github.com/keyctl/keyctl/providers/liveavatar" // LiveAvatar secrets
+	_ "github.com/keyctl/keyctl/providers/defs" // every definition in providers/defs
 )

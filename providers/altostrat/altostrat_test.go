@@ -52,6 +52,9 @@ func TestIDPattern(t *testing.T) {
 func TestClassify(t *testing.T) {
 	cases := []providertest.Case{
 		{Name: "204", Status: 204, State: providers.Revoked, Code: exit.OK},
+		// Only 204 is documented as success.
+		{Name: "200 undocumented", Status: 200, Body: `{}`, State: providers.Failed, Code: exit.Unexpected, Message: []string{"does not define"}},
+		{Name: "200 html page", Status: 200, Header: http.Header{"Content-Type": {"text/html"}}, Body: "<html>ok</html>", State: providers.Failed, Code: exit.Unexpected},
 		{Name: "401", Status: 401, Body: `{"message":"Unauthenticated."}`, State: providers.Failed, Code: exit.Auth,
 			Message: []string{"Unauthenticated.", "KEYCTL_ALTOSTRAT_TOKEN"}},
 		{Name: "404", Status: 404, Body: `{"message":"The given data was invalid.","errors":{"id":["The selected id is invalid."],"b":["x","y"]}}`,

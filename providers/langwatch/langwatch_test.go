@@ -51,7 +51,11 @@ func TestClassify(t *testing.T) {
 	cases := []providertest.Case{
 		{Name: "200", Status: 200, Body: `{"success":true}`, State: providers.Revoked, Code: exit.OK},
 		{Name: "200 success false", Status: 200, Body: `{"success":false}`, State: providers.Failed, Code: exit.Unexpected, Message: []string{"success=false"}},
-		{Name: "200 empty body is not the documented success", Status: 200, State: providers.Failed, Code: exit.Unexpected, Message: []string{"body is empty"}},
+		// An answer that does not carry the documented {"success": true} does
+		// not confirm a revocation.
+		{Name: "200 empty body", Status: 200, State: providers.Failed, Code: exit.Unexpected, Message: []string{"may NOT be revoked"}},
+		{Name: "200 html page", Status: 200, Header: http.Header{"Content-Type": {"text/html"}}, Body: "<html>ok</html>", State: providers.Failed, Code: exit.Unexpected, Message: []string{"HTML", "may NOT be revoked"}},
+		{Name: "200 success wrong type", Status: 200, Body: `{"success":"yes"}`, State: providers.Failed, Code: exit.Unexpected, Message: []string{"success"}},
 		{Name: "401 empty", Status: 401, State: providers.Failed, Code: exit.Auth, Message: []string{"401 Unauthorized", "KEYCTL_LANGWATCH_TOKEN", "admin key"}},
 		{Name: "401 message", Status: 401, Body: `{"message":"Invalid API key"}`, State: providers.Failed, Code: exit.Auth, Message: []string{"Invalid API key"}},
 		{Name: "403 owned by another user", Status: 403, Body: `{"error":"Forbidden"}`, State: providers.Failed, Code: exit.Permission, Message: []string{"Forbidden", "owned by another user"}},

@@ -54,6 +54,10 @@ func TestClassify(t *testing.T) {
 	cases := []providertest.Case{
 		{Name: "200 revoked", Status: 200, Body: `{"id":"sk_1","deleted":true}`, State: providers.Revoked, Code: exit.OK},
 		{Name: "200 deleted false", Status: 200, Body: `{"id":"sk_1","deleted":false}`, State: providers.Failed, Code: exit.Unexpected, Message: []string{"deleted=false"}},
+		{Name: "200 wrong-typed id does not hide deleted false", Status: 200, Body: `{"id":1,"deleted":false}`, State: providers.Failed, Code: exit.Unexpected, Message: []string{"deleted=false"}},
+		{Name: "200 without deleted", Status: 200, Body: `{"id":"sk_1"}`, State: providers.Failed, Code: exit.Unexpected, Message: []string{"without deleted", "may NOT be revoked"}},
+		{Name: "200 html page", Status: 200, Header: http.Header{"Content-Type": {"text/html"}}, Body: "<html>ok</html>", State: providers.Failed, Code: exit.Unexpected, Message: []string{"HTML"}},
+		{Name: "201 undocumented", Status: 201, Body: `{"id":"sk_1","deleted":true}`, State: providers.Failed, Code: exit.Unexpected, Message: []string{"does not define"}},
 		{Name: "400 last key", Status: 400,
 			Body:  `{"error":{"message":"Cannot delete the last remaining secret key","code":"last_secret_key","status":400}}`,
 			State: providers.Failed, Code: exit.Conflict, Message: []string{"Cannot delete the last remaining secret key (last_secret_key)", "create a replacement key first"}},

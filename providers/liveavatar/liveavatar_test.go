@@ -28,9 +28,12 @@ func TestRequestUsesXAPIKeyAndNoAuthorization(t *testing.T) {
 func TestClassify(t *testing.T) {
 	cases := []providertest.Case{
 		{Name: "200", Status: 200, Body: `{"code":100,"data":null,"message":"Secret deleted"}`, State: providers.Revoked, Code: exit.OK},
+		// The envelope's success code is 100; without it nothing confirms the deletion.
+		// The documented schema gives code the default 100.
 		{Name: "200 without code", Status: 200, Body: `{"data":null}`, State: providers.Revoked, Code: exit.OK},
+		{Name: "200 html page", Status: 200, Header: http.Header{"Content-Type": {"text/html"}}, Body: "<html>ok</html>", State: providers.Failed, Code: exit.Unexpected, Message: []string{"HTML"}},
 		{Name: "200 error code", Status: 200, Body: `{"code":4001,"data":null,"message":"secret locked"}`, State: providers.Failed, Code: exit.Unexpected,
-			Message: []string{"code=4001", "secret locked"}},
+			Message: []string{"code 4001", "secret locked", "may NOT be revoked"}},
 		{Name: "400 no space", Status: 400, Body: `{"detail":"User has no associated space"}`, State: providers.Failed, Code: exit.Conflict,
 			Message: []string{"User has no associated space", "no associated LiveAvatar space"}},
 		{Name: "400 envelope", Status: 400, Body: `{"code":400,"data":null,"message":"no space"}`, State: providers.Failed, Code: exit.Conflict, Message: []string{"no space"}},

@@ -1,0 +1,711 @@
+package providers
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/tidwall/gjson"
+	"github.com/valyala/fasttemplate"
+
+	"github.com/keyctl/keyctl/internal/build"
+	"github.com/keyctl/keyctl/internal/exit"
+	"github.com/keyctl/keyctl/internal/redact"
+)
+
+// Defined is a Provider driven by a Definition. To the engine it looks like
+// any other Provider; Go adapters remain for what data cannot say (a
+// request-signing scheme such as AWS SigV4).
+type Defined struct {
+	def     *Definition
+	info    Info
+	path    *fasttemplate.Template
+	idRe    *regexp.Regexp
+	warn    []compiledCheck
+	answers map[int]*answer
+	message []compiledMessage
+	user    bool // loaded from the user's directory
+	// templates holds every request template compiled once; read-only
+	// after NewDefined, so requests built concurrently share it.
+	templates map[string]*fasttemplate.Template
+	paramRe   map[string]*regexp.Regexp
+}
+
+var (
+	_ Provider          = (*Defined)(nil)
+	_ CredentialChecker = (*Defined)(nil)
+)
+
+type compiledCheck struct {
+	re  *regexp.Regexp
+	msg string
+}
+
+type answer struct {
+	status  int
+	state   State
+	code    exit.Code
+	setCode bool
+	hint    *fasttemplate.Template
+	body    string
+	confirm []Check
+	fail    []*fasttemplate.Template
+	keyOnly *Match
+	okMsg   string // the message of a confirmed revocation, built once
+}
+
+type compiledMessage struct {
+	text []*fasttemplate.Template
+	each string
+	item []*fasttemplate.Template
+	join string
+}
+
+// NewDefined compiles a checked definition.
+func NewDefined(d *Definition) (*Defined, error) {
+	p := &Defined{def: d, answers: map[int]*answer{}, templates: map[string]*fasttemplate.Template{}, paramRe: map[string]*regexp.Regexp{}}
+	var err error
+	for _, prm := range d.Params {
+		if prm.Pattern != "" {
+			p.paramRe[prm.Name] = regexp.MustCompile(prm.Pattern) // checked when parsed
+		}
+	}
+	rd, a := d.Revoke.Request, d.Credential.Auth
+	tmpls := []string{a.Bearer}
+	if a.Header != nil {
+		tmpls = append(tmpls, a.Header.Value)
+	}
+	if a.Basic != nil {
+		tmpls = append(tmpls, a.Basic.User, a.Basic.Password)
+	}
+	if a.Query != nil {
+		tmpls = append(tmpls, a.Query.Value)
+	}
+	for _, m := range []map[string]string{rd.Headers, rd.Query} {
+		for _, v := range m {
+			tmpls = append(tmpls, v)
+		}
+	}
+	if rd.Body != nil {
+		for _, v := range rd.Body.Form {
+			tmpls = append(tmpls, v)
+		}
+		walkStrings(rd.Body.JSON, func(v string) { tmpls = append(tmpls, v) })
+	}
+	for _, t := range tmpls {
+		if t == "" {
+			continue
+		}
+		if p.templates[t], err = fasttemplate.NewTemplate(t, "{", "}"); err != nil {
+			return nil, err
+		}
+	}
+	if p.path, err = fasttemplate.NewTemplate(d.Revoke.Request.Path, "{", "}"); err != nil {
+		return nil, err
+	}
+	if d.ID.Pattern != "" {
+		p.idRe = regexp.MustCompile(d.ID.Pattern) // checked when parsed
+	}
+	for _, w := range d.Credential.Warn {
+		p.warn = append(p.warn, compiledCheck{re: regexp.MustCompile(w.Pattern), msg: w.Message})
+	}
+	for key, a := range d.Revoke.Answers {
+		st, _ := strconv.Atoi(key)
+		ca := &answer{status: st, body: a.Body, confirm: a.Confirm, keyOnly: a.KeyOnly, okMsg: "revoked (" + StatusText(st) + ")"}
+		if a.Outcome != "" {
+			ca.state = outcomeNames[a.Outcome]
+		}
+		switch ca.state {
+		case Revoked, AlreadyRevoked:
+			ca.code, ca.setCode = exit.OK, true
+		case NotFound:
+			ca.code, ca.setCode = exit.NotFound, true
+		}
+		if a.Exit != "" {
+			ca.code, _ = exitByName(a.Exit)
+			ca.setCode = true
+		}
+		if ca.state == Revoked && ca.body == "" {
+			ca.body = "json"
+			if st == http.StatusNoContent {
+				ca.body = "empty"
+			}
+		}
+		hint := a.Hint
+		if hint == "" && st == http.StatusUnauthorized {
+			hint = "{auth_hint}"
+		}
+		if hint != "" {
+			ca.hint = fasttemplate.New(hint, "{", "}")
+		}
+		for _, c := range a.Confirm {
+			var t *fasttemplate.Template
+			if c.Fail != "" {
+				t = fasttemplate.New(c.Fail, "{", "}")
+			}
+			ca.fail = append(ca.fail, t)
+		}
+		p.answers[st] = ca
+	}
+	msgs := d.Revoke.Message
+	if len(msgs) == 0 {
+		msgs = genericMessages
+	}
+	for _, m := range msgs {
+		cm := compiledMessage{each: m.Each, join: m.Join}
+		if cm.join == "" {
+			cm.join = ", "
+		}
+		for _, t := range m.Text {
+			cm.text = append(cm.text, fasttemplate.New(t, "{", "}"))
+		}
+		for _, t := range m.Item {
+			cm.item = append(cm.item, fasttemplate.New(t, "{", "}"))
+		}
+		p.message = append(p.message, cm)
+	}
+	if h := d.Credential.Auth.Header; h != nil {
+		redact.MarkSensitive(h.Name) // never shown in traces or dry runs
+	}
+	p.info = Info{
+		Name:           d.Name,
+		Title:          d.Title,
+		DefaultBaseURL: d.BaseURL,
+		Endpoint:       d.Revoke.Request.Method + " " + d.Revoke.Request.Path,
+		Auth:           d.authText(),
+		Credential:     d.Credential.Describe,
+		IDPattern:      d.ID.Pattern,
+	}
+	if p.info.Credential == "" {
+		p.info.Credential = "the " + d.Title + " API credential"
+	}
+	return p, nil
+}
+
+// genericMessages read the common error shapes: {"message"}, {"error": "…"},
+// {"error": {"message"}}, {"detail": "…"}.
+var genericMessages = []MessageDef{
+	{Text: []string{"{message}"}}, {Text: []string{"{error}"}}, {Text: []string{"{error.message}"}},
+	{Text: []string{"{detail}"}}, {Text: []string{"{detail.message}"}},
+}
+
+// authText describes how the credential is sent, without it.
+func (d *Definition) authText() string {
+	a := d.Credential.Auth
+	show := func(t string) string { return strings.ReplaceAll(t, "{credential}", "<token>") }
+	switch {
+	case a.Bearer != "":
+		return "Authorization: Bearer " + show(a.Bearer)
+	case a.Header != nil:
+		return a.Header.Name + ": " + show(a.Header.Value)
+	case a.Basic != nil:
+		return "Authorization: Basic (" + show(a.Basic.User) + ":" + show(a.Basic.Password) + ")"
+	case a.Query != nil:
+		return "query " + a.Query.Name + "=" + show(a.Query.Value)
+	}
+	return "none"
+}
+
+// Definition is the data this provider was built from.
+func (p *Defined) Definition() *Definition { return p.def }
+
+// Info describes the provider.
+func (p *Defined) Info() Info { return p.info }
+
+// CheckCredential warns about a credential of the wrong kind.
+func (p *Defined) CheckCredential(token string) string {
+	for _, w := range p.warn {
+		if w.re.MatchString(token) {
+			return w.msg
+		}
+	}
+	return ""
+}
+
+// MissingParamError is a parameter the request needs and nobody set.
+type MissingParamError struct {
+	Provider, Param, Describe string
+}
+
+func (e *MissingParamError) Error() string {
+	return fmt.Sprintf("%s needs %s (%s): set KEYCTL_%s_%s or providers.%s.%s", e.Provider, e.Param, e.Describe,
+		strings.ToUpper(e.Provider), strings.ToUpper(e.Param), e.Provider, e.Param)
+}
+
+// vars returns the value of each request placeholder; esc escapes it for
+// where it goes (a path segment, a header, a JSON string).
+func (p *Defined) value(t Target, id, tag string) (string, error) {
+	switch tag {
+	case "id":
+		return id, nil
+	case "credential":
+		return t.Token, nil
+	}
+	name := strings.TrimPrefix(tag, "param.")
+	for _, prm := range p.def.Params {
+		if prm.Name == name {
+			if v := t.Params[name]; v != "" {
+				return v, nil
+			}
+			if prm.Default != "" {
+				return prm.Default, nil
+			}
+			return "", &MissingParamError{Provider: p.def.Name, Param: name, Describe: prm.Describe}
+		}
+	}
+	return "", fmt.Errorf("unknown template variable {%s}", tag)
+}
+
+func (p *Defined) expand(t *fasttemplate.Template, tgt Target, id string, esc func(string) string) (string, error) {
+	return t.ExecuteFuncStringWithErr(func(w io.Writer, tag string) (int, error) {
+		v, err := p.value(tgt, id, tag)
+		if err != nil {
+			return 0, err
+		}
+		if esc != nil {
+			v = esc(v)
+		}
+		return io.WriteString(w, v)
+	})
+}
+
+func (p *Defined) expandString(tmpl string, tgt Target, id string, esc func(string) string) (string, error) {
+	switch {
+	case tmpl == "{credential}": // the common case, without a template
+		return tgt.Token, nil
+	case !strings.Contains(tmpl, "{"):
+		return tmpl, nil
+	}
+	t := p.templates[tmpl]
+	if t == nil {
+		var err error
+		if t, err = fasttemplate.NewTemplate(tmpl, "{", "}"); err != nil {
+			return "", err
+		}
+	}
+	return p.expand(t, tgt, id, esc)
+}
+
+// Request builds the revocation request for id.
+func (p *Defined) Request(t Target, id string) (*Request, error) {
+	if err := ValidateID(id); err != nil {
+		return nil, err
+	}
+	if p.idRe != nil {
+		if err := MatchID(t, id, p.idRe, p.def.ID.Example); err != nil {
+			return nil, err
+		}
+	}
+	if t.BaseURL == nil {
+		return nil, fmt.Errorf("no base URL")
+	}
+	for _, prm := range p.def.Params {
+		re := p.paramRe[prm.Name]
+		if re == nil {
+			continue
+		}
+		if v, err := p.value(t, id, "param."+prm.Name); err == nil && !re.MatchString(v) {
+			return nil, fmt.Errorf("%s %s %q does not match %s", p.def.Name, prm.Name, v, prm.Pattern)
+		}
+	}
+	rd := p.def.Revoke.Request
+	escaped, err := p.expand(p.path, t, id, url.PathEscape)
+	if err != nil {
+		return nil, err
+	}
+	u := *t.BaseURL
+	escaped = strings.TrimRight(u.EscapedPath(), "/") + escaped
+	u.RawQuery, u.Fragment, u.RawFragment = "", "", ""
+	unescaped, err := url.PathUnescape(escaped)
+	if err != nil {
+		return nil, fmt.Errorf("base URL path: %w", err)
+	}
+	u.Path, u.RawPath = unescaped, escaped
+	h := http.Header{}
+	h.Set("User-Agent", build.UserAgent())
+	h.Set("Accept", "application/json")
+	q := url.Values{}
+	for _, k := range sortedKeys(rd.Query) {
+		v, err := p.expandString(rd.Query[k], t, id, nil)
+		if err != nil {
+			return nil, err
+		}
+		q.Set(k, v)
+	}
+	for _, k := range sortedKeys(rd.Headers) {
+		v, err := p.expandString(rd.Headers[k], t, id, nil)
+		if err != nil {
+			return nil, err
+		}
+		h.Set(k, v)
+	}
+	if err := p.authenticate(t, id, h, q); err != nil {
+		return nil, err
+	}
+	if len(q) > 0 {
+		u.RawQuery = q.Encode()
+	}
+	r := &Request{Method: rd.Method, URL: u.String(), Header: h}
+	if b := rd.Body; b != nil {
+		if r.Body, err = p.body(b, t, id, h); err != nil {
+			return nil, err
+		}
+	}
+	return r, nil
+}
+
+// AuthHeader is the header that carries the credential, as Request sends
+// it ("" when the provider takes none). The sandbox checks requests with it.
+func (p *Defined) AuthHeader(t Target) (name, value string, err error) {
+	h := http.Header{}
+	if err := p.authenticate(t, "", h, url.Values{}); err != nil {
+		return "", "", err
+	}
+	for k := range h {
+		return k, h.Get(k), nil
+	}
+	return "", "", nil
+}
+
+func (p *Defined) authenticate(t Target, id string, h http.Header, q url.Values) error {
+	a := p.def.Credential.Auth
+	switch {
+	case a.Bearer != "":
+		v, err := p.expandString(a.Bearer, t, id, nil)
+		if err != nil {
+			return err
+		}
+		h.Set("Authorization", "Bearer "+v)
+	case a.Header != nil:
+		v, err := p.expandString(a.Header.Value, t, id, nil)
+		if err != nil {
+			return err
+		}
+		h.Set(a.Header.Name, v)
+	case a.Basic != nil:
+		user, err := p.expandString(a.Basic.User, t, id, nil)
+		if err != nil {
+			return err
+		}
+		pass, err := p.expandString(a.Basic.Password, t, id, nil)
+		if err != nil {
+			return err
+		}
+		h.Set("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(user+":"+pass)))
+	case a.Query != nil:
+		v, err := p.expandString(a.Query.Value, t, id, nil)
+		if err != nil {
+			return err
+		}
+		q.Set(a.Query.Name, v)
+	}
+	return nil
+}
+
+func (p *Defined) body(b *BodyDef, t Target, id string, h http.Header) ([]byte, error) {
+	if b.Form != nil {
+		f := url.Values{}
+		for _, k := range sortedKeys(b.Form) {
+			v, err := p.expandString(b.Form[k], t, id, nil)
+			if err != nil {
+				return nil, err
+			}
+			f.Set(k, v)
+		}
+		h.Set("Content-Type", "application/x-www-form-urlencoded")
+		return []byte(f.Encode()), nil
+	}
+	var firstErr error
+	v := mapStrings(b.JSON, func(s string) string {
+		out, err := p.expandString(s, t, id, nil)
+		if err != nil && firstErr == nil {
+			firstErr = err
+		}
+		return out
+	})
+	if firstErr != nil {
+		return nil, firstErr
+	}
+	h.Set("Content-Type", "application/json")
+	return json.Marshal(v)
+}
+
+// mapStrings copies a YAML value, replacing each string through fn.
+func mapStrings(v any, fn func(string) string) any {
+	switch x := v.(type) {
+	case string:
+		return fn(x)
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[k] = mapStrings(e, fn)
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = mapStrings(e, fn)
+		}
+		return out
+	}
+	return v
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// Classify reads the provider's answer by its definition. A 2xx counts as
+// revoked only when the definition documents it as such and the body looks
+// like the documented success.
+func (p *Defined) Classify(status int, header http.Header, body []byte) Outcome {
+	a := p.answers[status]
+	if a != nil && a.state == Revoked {
+		return p.success(a, status, header, body)
+	}
+	if status >= 200 && status < 300 {
+		o := p.unconfirmed(fmt.Sprintf("%s answered %s, which its documentation does not define as a revocation", p.info.Title, StatusText(status)))
+		if a != nil { // a documented 2xx that is not a revocation
+			if a.state != "" {
+				o.State = a.state
+			}
+			if a.setCode {
+				o.Code = a.code
+			}
+			if a.hint != nil {
+				o.Message = Clean(WithHint(p.info.Title+" answered "+StatusText(status), a.hint.ExecuteString(map[string]any{"auth_hint": "", "retry_after": ""})))
+			}
+		}
+		return o
+	}
+	msg := ""
+	json := status >= 400 && isJSONObject(body)
+	if json {
+		msg = p.errorMessage(body)
+	}
+	o := FromStatus(status, header, Describe(status, header, body, msg))
+	if status >= 300 && status < 400 {
+		return o
+	}
+	if a == nil {
+		if status == http.StatusUnauthorized {
+			o.Message = WithHint(o.Message, AuthHint(p.info.Name))
+		}
+		return o
+	}
+	if a.state != "" {
+		o.State = a.state
+	}
+	if a.setCode {
+		o.Code = a.code
+	}
+	if a.hint != nil {
+		o.Message = WithHint(o.Message, a.hint.ExecuteFuncString(func(w io.Writer, tag string) (int, error) {
+			switch tag {
+			case "auth_hint":
+				return io.WriteString(w, AuthHint(p.info.Name))
+			case "retry_after":
+				if ra := header.Get("Retry-After"); ra != "" {
+					return io.WriteString(w, " (Retry-After: "+Clean(ra)+")")
+				}
+			}
+			return 0, nil
+		}))
+	}
+	if a.keyOnly != nil && json {
+		o.KeyOnly = matches(body, a.keyOnly)
+	}
+	return o
+}
+
+func matches(body []byte, m *Match) bool {
+	want := strings.ToLower(m.Contains)
+	for _, path := range m.Paths {
+		if strings.Contains(strings.ToLower(gjson.GetBytes(body, path).String()), want) {
+			return true
+		}
+	}
+	return false
+}
+
+// isJSONObject reports whether body is one complete JSON object.
+func isJSONObject(body []byte) bool {
+	b := bytes.TrimSpace(body)
+	return len(b) > 0 && b[0] == '{' && gjson.ValidBytes(b)
+}
+
+// success checks a documented success answer: its body must look like the
+// documented one, and every confirming field is read on its own, so that a
+// wrong-typed unrelated field cannot hide a false one.
+func (p *Defined) success(a *answer, status int, header http.Header, body []byte) Outcome {
+	notConfirmed := func(why string) Outcome {
+		return p.unconfirmed(fmt.Sprintf("%s answered %s but %s", p.info.Title, StatusText(status), why))
+	}
+	switch a.body {
+	case "json":
+		if !isJSONObject(body) {
+			note := BodyNote(header, body)
+			if note == "" {
+				note = "the body is empty"
+			}
+			return notConfirmed(note + ", not its documented JSON")
+		}
+	case "empty":
+		if len(bytes.TrimSpace(body)) != 0 {
+			return notConfirmed("with a body where none is documented")
+		}
+	}
+	for i, c := range a.confirm {
+		r := gjson.GetBytes(body, c.Path)
+		if equal(r, c.Equals) {
+			continue
+		}
+		if !r.Exists() && c.Optional {
+			continue
+		}
+		if !r.Exists() {
+			return notConfirmed(fmt.Sprintf("without %s (documented: %v)", c.Path, c.Equals))
+		}
+		if t := a.fail[i]; t != nil {
+			return p.unconfirmed(renderPaths(t, body, ", "))
+		}
+		return notConfirmed(fmt.Sprintf("reported %s=%s (documented: %v)", c.Path, r.Raw, c.Equals))
+	}
+	return Outcome{State: Revoked, Code: exit.OK, Message: a.okMsg}
+}
+
+// unconfirmed is the outcome of a success status whose answer does not
+// confirm the revocation: failed, exit 1, saying what came back and what to
+// check, since a proxy or a wrong base URL answers 200 as readily as the
+// provider.
+func (p *Defined) unconfirmed(what string) Outcome {
+	return Outcome{State: Failed, Code: exit.Unexpected, Message: Clean(what +
+		"; the key may NOT be revoked: check the base URL and any proxy, then verify the key with " + p.info.Title)}
+}
+
+func equal(r gjson.Result, want any) bool {
+	switch w := want.(type) {
+	case bool:
+		return (r.Type == gjson.True || r.Type == gjson.False) && r.Bool() == w
+	case int:
+		return r.Type == gjson.Number && r.Num == float64(w)
+	case float64:
+		return r.Type == gjson.Number && r.Num == w
+	case string:
+		return r.Type == gjson.String && r.Str == w
+	}
+	return false
+}
+
+// errorMessage finds the provider's explanation in a JSON error body.
+func (p *Defined) errorMessage(body []byte) string {
+	for _, m := range p.message {
+		if s := m.render(body); s != "" {
+			return Clean(s)
+		}
+	}
+	return ""
+}
+
+func (m *compiledMessage) render(body []byte) string {
+	var parts []string
+	if len(m.text) > 0 {
+		if s := renderParts(m.text, body, m.join); s != "" {
+			parts = append(parts, s)
+		}
+	}
+	if m.each != "" {
+		list := gjson.GetBytes(body, m.each)
+		if list.IsObject() {
+			type kv struct{ k, v string }
+			var items []kv
+			list.ForEach(func(k, v gjson.Result) bool {
+				items = append(items, kv{k.String(), v.Raw})
+				return true
+			})
+			sort.Slice(items, func(i, j int) bool { return items[i].k < items[j].k })
+			for _, it := range items {
+				obj := `{"_key":` + strconv.Quote(it.k) + `,"_value":` + it.v + `}`
+				if s := renderParts(m.item, []byte(obj), m.join); s != "" {
+					parts = append(parts, s)
+				}
+			}
+		} else if list.IsArray() {
+			list.ForEach(func(_, v gjson.Result) bool {
+				if s := renderParts(m.item, []byte(v.Raw), m.join); s != "" {
+					parts = append(parts, s)
+				}
+				return true
+			})
+		}
+	}
+	return strings.Join(parts, "; ")
+}
+
+// renderParts renders each part whose placeholders all have a value.
+func renderParts(ts []*fasttemplate.Template, body []byte, join string) string {
+	var b strings.Builder
+	for _, t := range ts {
+		missing := false
+		s := t.ExecuteFuncString(func(w io.Writer, tag string) (int, error) {
+			v := scalarText(gjson.GetBytes(body, tag), join)
+			if v == "" {
+				missing = true
+			}
+			return io.WriteString(w, v)
+		})
+		if !missing {
+			b.WriteString(s)
+		}
+	}
+	return strings.TrimSpace(b.String())
+}
+
+func renderPaths(t *fasttemplate.Template, body []byte, join string) string {
+	return t.ExecuteFuncString(func(w io.Writer, tag string) (int, error) {
+		return io.WriteString(w, scalarText(gjson.GetBytes(body, tag), join))
+	})
+}
+
+// scalarText is a JSON value as text: strings, numbers and booleans as they
+// are, arrays of them joined; objects and nested arrays give "".
+func scalarText(r gjson.Result, join string) string {
+	switch r.Type {
+	case gjson.String:
+		return r.Str
+	case gjson.Number, gjson.True, gjson.False:
+		return r.Raw
+	case gjson.JSON:
+		if !r.IsArray() {
+			return ""
+		}
+		var parts []string
+		ok := true
+		r.ForEach(func(_, v gjson.Result) bool {
+			if v.Type == gjson.JSON {
+				ok = false
+				return false
+			}
+			parts = append(parts, scalarText(v, join))
+			return true
+		})
+		if !ok {
+			return ""
+		}
+		return strings.Join(parts, join)
+	}
+	return ""
+}

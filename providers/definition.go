@@ -1,0 +1,715 @@
+package providers
+
+import (
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/valyala/fasttemplate"
+	"go.yaml.in/yaml/v3"
+
+	"github.com/keyctl/keyctl/internal/exit"
+)
+
+// Definition is one provider described as data: who it is, how the
+// credential is sent, the revoke request, how each documented answer maps to
+// an outcome and exit code, and how the sandbox emulates it. The format is
+// documented in docs/definitions.md; providers/defs holds the built-ins.
+//
+// Templates ({id}, {credential}, {param.project_id}) are fasttemplate
+// placeholders in OpenAPI's path-template style; paths into JSON bodies are
+// gjson paths (error.message, detail.#.msg).
+type Definition struct {
+	Name     string `yaml:"name"`
+	Title    string `yaml:"title"`
+	Docs     string `yaml:"docs"`
+	BaseURL  string `yaml:"base_url"`
+	Override bool   `yaml:"override"` // a user definition replacing a built-in
+	// Params are extra values a user supplies (project id, account SID,
+	// region): providers.<name>.<param> or KEYCTL_<NAME>_<PARAM>.
+	Params     []Param       `yaml:"params"`
+	Credential CredentialDef `yaml:"credential"`
+	ID         IDDef         `yaml:"id"`
+	RateLimit  string        `yaml:"rate_limit"` // the documented limit, in words
+	Revoke     Operation     `yaml:"revoke"`
+	Sandbox    *SandboxDef   `yaml:"sandbox"`
+
+	file string // where it was loaded from, for messages
+}
+
+// Param is an extra value the request needs besides the id.
+type Param struct {
+	Name     string `yaml:"name"`
+	Describe string `yaml:"describe"`
+	Default  string `yaml:"default"`
+	Pattern  string `yaml:"pattern"`
+}
+
+// CredentialDef says what the credential is and how it is sent.
+type CredentialDef struct {
+	Describe string       `yaml:"describe"`
+	Auth     AuthDef      `yaml:"auth"`
+	Warn     []ShapeCheck `yaml:"warn"` // shapes of a credential of the wrong kind
+}
+
+// AuthDef is exactly one way of sending the credential.
+type AuthDef struct {
+	Bearer string     `yaml:"bearer"`
+	Header *NameValue `yaml:"header"`
+	Basic  *BasicAuth `yaml:"basic"`
+	Query  *NameValue `yaml:"query"`
+	None   bool       `yaml:"none"`
+}
+
+// NameValue is a header or query parameter.
+type NameValue struct {
+	Name  string `yaml:"name"`
+	Value string `yaml:"value"`
+}
+
+// BasicAuth is HTTP Basic with templated user and password.
+type BasicAuth struct {
+	User     string `yaml:"user"`
+	Password string `yaml:"password"`
+}
+
+// ShapeCheck warns when a credential matches Pattern.
+type ShapeCheck struct {
+	Pattern string `yaml:"pattern"`
+	Message string `yaml:"message"`
+}
+
+// IDDef is the documented shape of a key id.
+type IDDef struct {
+	Describe string `yaml:"describe"`
+	Pattern  string `yaml:"pattern"`
+	Example  string `yaml:"example"`
+}
+
+// Operation is one request and the reading of its answers. Revoke is the
+// only operation today; revoke-by-secret, lookup and verify take the same
+// shape.
+type Operation struct {
+	Request RequestDef        `yaml:"request"`
+	Answers map[string]Answer `yaml:"answers"`
+	// Message lists ways to find the provider's own explanation in an error
+	// body; the first that yields text wins.
+	Message []MessageDef `yaml:"message"`
+}
+
+// RequestDef is the request on the wire.
+type RequestDef struct {
+	Method  string            `yaml:"method"`
+	Path    string            `yaml:"path"`
+	Headers map[string]string `yaml:"headers"`
+	Query   map[string]string `yaml:"query"`
+	Body    *BodyDef          `yaml:"body"`
+}
+
+// BodyDef is a JSON or form body whose string leaves are templates.
+type BodyDef struct {
+	JSON any               `yaml:"json"`
+	Form map[string]string `yaml:"form"`
+}
+
+// Answer maps one documented status to an outcome.
+type Answer struct {
+	Outcome string `yaml:"outcome"` // revoked, already_revoked, not_found, failed
+	Exit    string `yaml:"exit"`    // an exit code name (internal/exit); default from the status
+	Hint    string `yaml:"hint"`    // advice appended to the message
+	// Describe is what the provider's document says the answer means; it
+	// goes into the generated docs.
+	Describe string `yaml:"describe"`
+	// Body is what a success body must be: json (a JSON object), empty or
+	// any. A revoked answer defaults to json, or empty for 204.
+	Body    string  `yaml:"body"`
+	Confirm []Check `yaml:"confirm"` // fields a success must carry, each checked on its own
+	KeyOnly *Match  `yaml:"key_only"`
+}
+
+// Check is a field a success body must hold.
+type Check struct {
+	Path   string `yaml:"path"`
+	Equals any    `yaml:"equals"`
+	Fail   string `yaml:"fail"` // message when it does not; {path} placeholders read the body
+	// Optional: the document does not require the field (or gives Equals as
+	// its default), so an answer without it still confirms; a present field
+	// must still equal Equals.
+	Optional bool `yaml:"optional"`
+}
+
+// Match tells one kind of answer from another by its body.
+type Match struct {
+	Paths    []string `yaml:"paths"`
+	Contains string   `yaml:"contains"` // case-insensitive
+}
+
+// MessageDef renders text from an error body. Text parts are templates of
+// gjson paths; a part is kept only when every placeholder in it has a value.
+// With Each, Item is rendered for every element (or every key, as {@key}, of
+// an object, as {_key} and {_value}) and appended "; "-separated. Arrays of scalars are joined with
+// Join (default ", ").
+type MessageDef struct {
+	Text []string `yaml:"text"`
+	Each string   `yaml:"each"`
+	Item []string `yaml:"item"`
+	Join string   `yaml:"join"`
+}
+
+// SandboxDef is how the emulator plays the provider.
+type SandboxDef struct {
+	Token string   `yaml:"token"` // the public credential the emulator accepts
+	Keys  []SKey   `yaml:"keys"`  // seeded keys
+	NewID string   `yaml:"new_id"`
+	Hooks []string `yaml:"hooks"` // named Go scenarios in internal/sandbox
+	// Bodies are the answers the emulator sends, by status, as YAML that is
+	// sent as JSON; "{id}" in a string is the key's id. A status without a
+	// body is sent empty.
+	Bodies map[string]any `yaml:"bodies"`
+}
+
+// SKey is a seeded sandbox key.
+type SKey struct {
+	ID    string `yaml:"id"`
+	State string `yaml:"state"`
+	Note  string `yaml:"note"`
+	Tag   string `yaml:"tag"` // read by hooks (e.g. other_owner)
+}
+
+// File is where the definition was loaded from.
+func (d *Definition) File() string { return d.file }
+
+// DefinitionError is a definition that cannot be used; it names the file,
+// the line and the field.
+type DefinitionError struct {
+	File  string
+	Line  int
+	Field string
+	Msg   string
+}
+
+func (e *DefinitionError) Error() string {
+	var b strings.Builder
+	b.WriteString(e.File)
+	if e.Line > 0 {
+		b.WriteString(":" + strconv.Itoa(e.Line))
+	}
+	if e.Field != "" {
+		b.WriteString(": " + e.Field)
+	}
+	b.WriteString(": " + e.Msg)
+	return b.String()
+}
+
+// ParseDefinition reads and checks one definition. It never panics on bad
+// input; every problem is a *DefinitionError.
+func ParseDefinition(file string, data []byte) (d *Definition, err error) {
+	defer func() {
+		if r := recover(); r != nil { // a library's panic must not take keyctl down
+			d, err = nil, &DefinitionError{File: file, Msg: fmt.Sprint("unreadable definition: ", r)}
+		}
+	}()
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return nil, yamlError(file, err)
+	}
+	if root.Kind != yaml.DocumentNode || len(root.Content) == 0 || root.Content[0].Kind != yaml.MappingNode {
+		return nil, &DefinitionError{File: file, Line: root.Line, Msg: "a definition is a YAML mapping (name:, base_url:, credential:, revoke:)"}
+	}
+	d = &Definition{file: file}
+	dec := yaml.NewDecoder(strings.NewReader(string(data)))
+	dec.KnownFields(true)
+	if err := dec.Decode(d); err != nil {
+		de := yamlError(file, err)
+		if m := unknownField.FindStringSubmatch(de.Msg); m != nil {
+			de.Field = fieldAt(root.Content[0], de.Line, m[1], "")
+		}
+		return nil, de
+	}
+	c := checker{file: file, root: root.Content[0]}
+	d.check(&c)
+	if c.err != nil {
+		return nil, c.err
+	}
+	return d, nil
+}
+
+var yamlLine = regexp.MustCompile(`line (\d+)`)
+
+var unknownField = regexp.MustCompile(`field (\S+) not found`)
+
+// fieldAt is the dotted path of the mapping key name on line, "" if none.
+func fieldAt(n *yaml.Node, line int, name, prefix string) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			path := n.Content[i].Value
+			if prefix != "" {
+				path = prefix + "." + path
+			}
+			if n.Content[i].Line == line && n.Content[i].Value == name {
+				return path
+			}
+			if f := fieldAt(n.Content[i+1], line, name, path); f != "" {
+				return f
+			}
+		}
+	case yaml.SequenceNode:
+		for i, c := range n.Content {
+			if f := fieldAt(c, line, name, prefix+"."+strconv.Itoa(i)); f != "" {
+				return f
+			}
+		}
+	}
+	return ""
+}
+
+func yamlError(file string, err error) *DefinitionError {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	msg = strings.TrimPrefix(msg, "unmarshal errors:\n  ")
+	msg = strings.ReplaceAll(msg, "\n  ", "; ")
+	line := 0
+	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+		line, _ = strconv.Atoi(m[1])
+		msg = strings.TrimSpace(strings.Replace(msg, m[0]+":", "", 1))
+		msg = strings.TrimSpace(strings.Replace(msg, m[0], "", 1))
+	}
+	msg = strings.ReplaceAll(msg, "in type providers.", "in ")
+	return &DefinitionError{File: file, Line: line, Msg: msg}
+}
+
+// checker collects the first problem with its position.
+type checker struct {
+	file string
+	root *yaml.Node
+	err  *DefinitionError
+}
+
+// fail records a problem at field (a dotted path such as revoke.answers.200.exit).
+func (c *checker) fail(field, format string, args ...any) {
+	if c.err != nil {
+		return
+	}
+	c.err = &DefinitionError{File: c.file, Line: c.line(field), Field: field, Msg: fmt.Sprintf(format, args...)}
+}
+
+// line finds the line of a dotted field path in the YAML tree; the closest
+// existing ancestor when the field itself is absent.
+func (c *checker) line(field string) int {
+	n := c.root
+	line := n.Line
+	for _, part := range strings.Split(field, ".") {
+		var next *yaml.Node
+		switch n.Kind {
+		case yaml.MappingNode:
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				if n.Content[i].Value == part {
+					line = n.Content[i].Line
+					next = n.Content[i+1]
+					break
+				}
+			}
+		case yaml.SequenceNode:
+			if i, err := strconv.Atoi(part); err == nil && i >= 0 && i < len(n.Content) {
+				next = n.Content[i]
+				line = next.Line
+			}
+		}
+		if next == nil {
+			return line
+		}
+		n = next
+	}
+	return line
+}
+
+var (
+	namePattern  = regexp.MustCompile(`^[a-z][a-z0-9]*$`)
+	paramPattern = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
+	// jsonPath is the subset of gjson paths definitions use: dotted keys,
+	// array indexes and # (every element). Queries and modifiers are refused
+	// so a typo cannot silently match nothing.
+	jsonPath = regexp.MustCompile(`^[A-Za-z0-9_\-]+(\.([A-Za-z0-9_\-]+|#))*$`)
+)
+
+// Outcome names a definition may use.
+var outcomeNames = map[string]State{
+	"revoked": Revoked, "already_revoked": AlreadyRevoked, "not_found": NotFound, "failed": Failed,
+}
+
+func exitByName(name string) (exit.Code, bool) {
+	for _, e := range exit.Table {
+		if e.Name == name {
+			return e.Code, true
+		}
+	}
+	return 0, false
+}
+
+// requestVars are the placeholders of request templates besides params.
+func (d *Definition) requestVars(withCredential bool) map[string]bool {
+	v := map[string]bool{"id": true}
+	if withCredential {
+		v["credential"] = true
+	}
+	for _, p := range d.Params {
+		v["param."+p.Name] = true
+	}
+	return v
+}
+
+func (d *Definition) check(c *checker) {
+	if !namePattern.MatchString(d.Name) {
+		c.fail("name", "%q: a provider name is lower-case letters and digits, starting with a letter (it becomes KEYCTL_<NAME>_TOKEN)", d.Name)
+	}
+	if d.Title == "" {
+		d.Title = d.Name
+	}
+	checkBaseURL(c, "base_url", d.BaseURL)
+	seen := map[string]bool{}
+	for i, p := range d.Params {
+		f := fmt.Sprintf("params.%d.name", i)
+		switch {
+		case !paramPattern.MatchString(p.Name):
+			c.fail(f, "%q: a parameter name is lower-case letters, digits and _", p.Name)
+		case seen[p.Name]:
+			c.fail(f, "parameter %q defined twice", p.Name)
+		case p.Name == "token" || p.Name == "base_url" || strings.HasPrefix(p.Name, "token_"):
+			c.fail(f, "%q is a credential setting, not a parameter", p.Name)
+		}
+		seen[p.Name] = true
+		checkRegexp(c, fmt.Sprintf("params.%d.pattern", i), p.Pattern)
+	}
+	d.checkAuth(c)
+	for i, w := range d.Credential.Warn {
+		checkRegexp(c, fmt.Sprintf("credential.warn.%d.pattern", i), w.Pattern)
+		if w.Pattern == "" || w.Message == "" {
+			c.fail(fmt.Sprintf("credential.warn.%d", i), "a credential check needs a pattern and a message")
+		}
+	}
+	if d.ID.Pattern != "" {
+		re := checkRegexp(c, "id.pattern", d.ID.Pattern)
+		if re != nil && d.ID.Example != "" && !re.MatchString(d.ID.Example) {
+			c.fail("id.example", "%q does not match id.pattern", d.ID.Example)
+		}
+	}
+	d.Revoke.check(c, "revoke", d.requestVars(false))
+	if d.Sandbox != nil {
+		d.Sandbox.check(c)
+	}
+}
+
+func checkBaseURL(c *checker, field, raw string) {
+	if raw == "" {
+		c.fail(field, "missing: the provider's server URL from its API document")
+		return
+	}
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		c.fail(field, "%q is not an absolute http(s) URL", raw)
+		return
+	}
+	if u.Scheme == "http" && !IsLoopback(u.Hostname()) {
+		c.fail(field, "%q: plain http is allowed only to loopback (127.0.0.1, ::1, localhost); a credential must not cross a network in clear text", raw)
+	}
+	if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		c.fail(field, "%q: a base URL has no query, fragment or user info", raw)
+	}
+}
+
+// IsLoopback reports whether host names this machine: lower-case localhost
+// or a loopback IP (the same rule as Go's proxy bypass).
+func IsLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+func checkRegexp(c *checker, field, pattern string) *regexp.Regexp {
+	if pattern == "" {
+		return nil
+	}
+	re, err := regexp.Compile(pattern)
+	if err != nil {
+		c.fail(field, "invalid regular expression: %v", err)
+		return nil
+	}
+	return re
+}
+
+// checkTemplate refuses placeholders outside vars and unbalanced braces.
+func checkTemplate(c *checker, field, tmpl string, vars map[string]bool) {
+	if strings.Count(tmpl, "{") != strings.Count(tmpl, "}") {
+		c.fail(field, "%q: unbalanced { }", tmpl)
+		return
+	}
+	t, err := fasttemplate.NewTemplate(tmpl, "{", "}")
+	if err != nil {
+		c.fail(field, "%q: %v", tmpl, err)
+		return
+	}
+	_, _ = t.ExecuteFunc(discard{}, func(_ io.Writer, tag string) (int, error) {
+		if !vars[tag] {
+			c.fail(field, "unknown template variable {%s} (known: %s)", tag, knownList(vars))
+		}
+		return 0, nil
+	})
+}
+
+// checkPathTemplate checks a template whose placeholders are JSON paths.
+func checkPathTemplate(c *checker, field, tmpl string) {
+	if strings.Count(tmpl, "{") != strings.Count(tmpl, "}") {
+		c.fail(field, "%q: unbalanced { }", tmpl)
+		return
+	}
+	t, err := fasttemplate.NewTemplate(tmpl, "{", "}")
+	if err != nil {
+		c.fail(field, "%q: %v", tmpl, err)
+		return
+	}
+	_, _ = t.ExecuteFunc(discard{}, func(_ io.Writer, tag string) (int, error) {
+		checkJSONPath(c, field, tag)
+		return 0, nil
+	})
+}
+
+func checkJSONPath(c *checker, field, path string) {
+	if !jsonPath.MatchString(path) {
+		c.fail(field, "invalid JSON path %q: use dotted keys, array indexes and # (e.g. error.message, detail.#.msg)", path)
+	}
+}
+
+type discard struct{}
+
+func (discard) Write(p []byte) (int, error) { return len(p), nil }
+
+func knownList(vars map[string]bool) string {
+	names := make([]string, 0, len(vars))
+	for v := range vars {
+		names = append(names, "{"+v+"}")
+	}
+	sort.Strings(names)
+	return strings.Join(names, ", ")
+}
+
+func (d *Definition) checkAuth(c *checker) {
+	a := d.Credential.Auth
+	vars := d.requestVars(true)
+	n := 0
+	if a.Bearer != "" {
+		n++
+		checkTemplate(c, "credential.auth.bearer", a.Bearer, vars)
+	}
+	if a.Header != nil {
+		n++
+		if a.Header.Name == "" || a.Header.Value == "" {
+			c.fail("credential.auth.header", "a header needs a name and a value")
+		}
+		checkTemplate(c, "credential.auth.header.value", a.Header.Value, vars)
+	}
+	if a.Basic != nil {
+		n++
+		checkTemplate(c, "credential.auth.basic.user", a.Basic.User, vars)
+		checkTemplate(c, "credential.auth.basic.password", a.Basic.Password, vars)
+	}
+	if a.Query != nil {
+		n++
+		// The format has room for it, but a credential in the URL would
+		// reach error messages and traces that mask headers only.
+		c.fail("credential.auth.query", "a credential in the query string is not supported yet: it would appear wherever the URL is shown")
+	}
+	if a.None {
+		n++
+	}
+	if n != 1 {
+		c.fail("credential.auth", "give exactly one of bearer, header, basic, query or none (found %d)", n)
+	}
+}
+
+var methods = map[string]bool{http.MethodDelete: true, http.MethodPost: true, http.MethodPut: true, http.MethodPatch: true, http.MethodGet: true}
+
+func (o *Operation) check(c *checker, field string, vars map[string]bool) {
+	r := o.Request
+	if !methods[r.Method] {
+		c.fail(field+".request.method", "%q: use DELETE, POST, PUT, PATCH or GET", r.Method)
+	}
+	if !strings.HasPrefix(r.Path, "/") {
+		c.fail(field+".request.path", "%q must start with /", r.Path)
+	}
+	checkTemplate(c, field+".request.path", r.Path, vars)
+	if !strings.Contains(r.Path, "{id}") && (r.Body == nil) {
+		c.fail(field+".request.path", "%q: the id must appear in the path ({id}) or the body", r.Path)
+	}
+	for k, v := range r.Headers {
+		checkTemplate(c, field+".request.headers."+k, v, vars)
+		if strings.EqualFold(k, "Authorization") {
+			c.fail(field+".request.headers."+k, "the credential goes in credential.auth, not in a request header")
+		}
+	}
+	for k, v := range r.Query {
+		checkTemplate(c, field+".request.query."+k, v, vars)
+	}
+	if b := r.Body; b != nil {
+		switch {
+		case b.JSON != nil && b.Form != nil:
+			c.fail(field+".request.body", "give json or form, not both")
+		case b.JSON != nil:
+			walkStrings(b.JSON, func(s string) { checkTemplate(c, field+".request.body.json", s, vars) })
+		case b.Form != nil:
+			for k, v := range b.Form {
+				checkTemplate(c, field+".request.body.form."+k, v, vars)
+			}
+		default:
+			c.fail(field+".request.body", "give json or form")
+		}
+	}
+	if len(o.Answers) == 0 {
+		c.fail(field+".answers", "missing: map every documented status to an outcome")
+	}
+	statuses := map[int]string{}
+	success := false
+	for key, a := range o.Answers {
+		f := field + ".answers." + key
+		st, err := strconv.Atoi(key)
+		if err != nil || st < 100 || st > 599 {
+			c.fail(f, "%q is not an HTTP status", key)
+			continue
+		}
+		if prev, dup := statuses[st]; dup {
+			c.fail(f, "status %d is mapped twice (also as %q)", st, prev)
+		}
+		statuses[st] = key
+		a.check(c, f, st)
+		if a.Outcome == "revoked" {
+			success = true
+		}
+	}
+	if !success && c.err == nil {
+		c.fail(field+".answers", "no answer has outcome revoked: which documented answer confirms a revocation?")
+	}
+	for i, m := range o.Message {
+		f := fmt.Sprintf("%s.message.%d", field, i)
+		for _, t := range m.Text {
+			checkPathTemplate(c, f+".text", t)
+		}
+		for _, t := range m.Item {
+			checkPathTemplate(c, f+".item", t)
+		}
+		if m.Each != "" {
+			checkJSONPath(c, f+".each", m.Each)
+		}
+		if (m.Each == "") != (len(m.Item) == 0) {
+			c.fail(f, "each and item go together")
+		}
+		if len(m.Text) == 0 && m.Each == "" {
+			c.fail(f, "give text, or each with item")
+		}
+	}
+}
+
+func walkStrings(v any, fn func(string)) {
+	switch x := v.(type) {
+	case string:
+		fn(x)
+	case map[string]any:
+		for _, e := range x {
+			walkStrings(e, fn)
+		}
+	case []any:
+		for _, e := range x {
+			walkStrings(e, fn)
+		}
+	}
+}
+
+func (a *Answer) check(c *checker, f string, status int) {
+	if a.Outcome != "" {
+		if _, ok := outcomeNames[a.Outcome]; !ok {
+			c.fail(f+".outcome", "%q: use revoked, already_revoked, not_found or failed", a.Outcome)
+		}
+	}
+	if a.Exit != "" {
+		if _, ok := exitByName(a.Exit); !ok {
+			c.fail(f+".exit", "%q is not an exit code name (see keyctl help exit-codes)", a.Exit)
+		}
+	}
+	revoked := a.Outcome == "revoked"
+	if status >= 200 && status < 300 && a.Outcome == "" {
+		c.fail(f+".outcome", "say what this success status means: revoked, or another outcome")
+	}
+	if revoked && (status < 200 || status > 299) {
+		c.fail(f+".outcome", "only a 2xx answer can confirm a revocation")
+	}
+	if revoked && a.Exit != "" && a.Exit != "ok" {
+		c.fail(f+".exit", "a revoked answer exits ok")
+	}
+	switch a.Body {
+	case "", "json", "empty", "any":
+	default:
+		c.fail(f+".body", "%q: use json, empty or any", a.Body)
+	}
+	if (a.Body != "" || len(a.Confirm) > 0) && !revoked {
+		c.fail(f+".body", "body and confirm describe a revoked answer")
+	}
+	if len(a.Confirm) > 0 && a.Body != "" && a.Body != "json" {
+		c.fail(f+".confirm", "confirm reads a JSON body (body: json)")
+	}
+	for i, ch := range a.Confirm {
+		cf := fmt.Sprintf("%s.confirm.%d", f, i)
+		checkJSONPath(c, cf+".path", ch.Path)
+		switch ch.Equals.(type) {
+		case bool, int, float64, string:
+		default:
+			c.fail(cf+".equals", "give the documented value (true, 100, \"ok\")")
+		}
+		if ch.Fail != "" {
+			checkPathTemplate(c, cf+".fail", ch.Fail)
+		}
+	}
+	if a.KeyOnly != nil {
+		if status != http.StatusTooManyRequests {
+			c.fail(f+".key_only", "only a 429 can concern one key only")
+		}
+		for i, p := range a.KeyOnly.Paths {
+			checkJSONPath(c, fmt.Sprintf("%s.key_only.paths.%d", f, i), p)
+		}
+		if len(a.KeyOnly.Paths) == 0 || a.KeyOnly.Contains == "" {
+			c.fail(f+".key_only", "give paths and contains")
+		}
+	}
+	checkTemplate(c, f+".hint", a.Hint, hintVars)
+}
+
+// hintVars are the placeholders a hint may use.
+var hintVars = map[string]bool{"auth_hint": true, "retry_after": true}
+
+func (s *SandboxDef) check(c *checker) {
+	seen := map[string]bool{}
+	for i, k := range s.Keys {
+		f := fmt.Sprintf("sandbox.keys.%d", i)
+		if k.ID == "" || seen[k.ID] {
+			c.fail(f+".id", "a seeded key needs a unique id")
+		}
+		seen[k.ID] = true
+		if k.State != "" && k.State != "active" && k.State != "revoked" {
+			c.fail(f+".state", "%q: use active or revoked", k.State)
+		}
+	}
+	if s.NewID != "" && strings.Count(s.NewID, "%") != 1 {
+		c.fail("sandbox.new_id", "%q: one %%d (or %%0Nd) verb for the sequence number", s.NewID)
+	}
+	for key := range s.Bodies {
+		if st, err := strconv.Atoi(key); err != nil || st < 100 || st > 599 {
+			c.fail("sandbox.bodies."+key, "%q is not an HTTP status", key)
+		}
+		walkStrings(s.Bodies[key], func(v string) { checkTemplate(c, "sandbox.bodies."+key, v, map[string]bool{"id": true}) })
+	}
+}

@@ -1,0 +1,47 @@
+package defs_test
+
+import (
+	"os"
+	"testing"
+
+	"github.com/keyctl/keyctl/providers"
+	"github.com/keyctl/keyctl/providers/defs"
+)
+
+// TestGeneratedDocsAreCurrent fails when README.md's provider table or
+// docs/providers.md no longer match the definitions.
+func TestGeneratedDocsAreCurrent(t *testing.T) {
+	ds, err := providers.LoadFS(defs.FS, ".", "providers/defs/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := providers.ReplaceTable(string(readme), providers.MarkdownTable(ds))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want != string(readme) {
+		t.Error("README.md's provider table is stale: run `go run ./providers/gendocs` from the repository root")
+	}
+	details, _ := os.ReadFile("../../docs/providers.md")
+	if string(details) != providers.MarkdownDetails(ds) {
+		t.Error("docs/providers.md is stale: run `go run ./providers/gendocs` from the repository root")
+	}
+}
+
+// TestEveryBuiltinHasItsOpenAPIDescription: adding a provider is its
+// definition and its OpenAPI description.
+func TestEveryBuiltinHasItsOpenAPIDescription(t *testing.T) {
+	ds, err := providers.LoadFS(defs.FS, ".", "providers/defs/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range ds {
+		if _, err := defs.FS.Open(d.Name + providers.OpenAPISuffix); err != nil {
+			t.Errorf("%s has no %s%s beside it", d.File(), d.Name, providers.OpenAPISuffix)
+		}
+	}
+}

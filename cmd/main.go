@@ -80,6 +80,7 @@ func Run(ctx context.Context, f *cmdutil.Factory, args []string) exit.Code {
 
 // maxErrorLine bounds each line of an error message.
 const maxErrorLine = 4096
+
 // loadUserProviders loads the user's provider definitions before the command
 // tree is built, so that arguments, completion and config checks know them.
 // A broken file is reported and skipped; the other providers still work.

@@ -49,7 +49,7 @@ func NewCmdProviders(f *cmdutil.Factory) *cobra.Command {
 					cred = "configured (" + r.CredentialSource + ")"
 				}
 				return []string{r.Name, r.URL(), r.Auth, cred}
-			})
+			}, output.StyleOf(f.IO))
 		},
 	}
 	cmd.Flags().StringVarP(&format, "output", "o", "", "output format: table or json")

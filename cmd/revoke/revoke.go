@@ -230,7 +230,7 @@ func revokeRun(ctx context.Context, opts *RevokeOptions) error {
 	if err != nil {
 		return &config.Error{Msg: err.Error()}
 	}
-	w, err := output.New(st.output, opts.IO.Out)
+	w, err := output.New(st.output, opts.IO.Out, output.StyleOf(opts.IO))
 	if err != nil {
 		return err
 	}
@@ -247,9 +247,9 @@ func revokeRun(ctx context.Context, opts *RevokeOptions) error {
 			fmt.Fprintf(opts.IO.ErrOut, "keyctl: interrupted; standard input was not read past line %d\n", line)
 		})
 	}
-	rep := newReporter(opts.IO, w, auditLog, st.output, total)
-	eng.Waiting = rep.waiting
-	eng.Run(ctx, b.jobs(entries), rep.report)
+	rep := newReporter(opts.IO, w, auditLog, st.output, total, st, resumeCommand(opts, st.audit))
+	eng.WaitingFor = rep.waiting
+	eng.Run(ctx, rep.status.track(b.jobs(entries)), rep.report)
 	return rep.finish()
 }
 

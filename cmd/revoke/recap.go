@@ -178,8 +178,8 @@ func resumeCommand(opts *RevokeOptions, auditOn bool) string {
 		args = append(args, "--"+f.Name, f.Value.String())
 	})
 	args = append(args, "--resume")
-	for i, a := range args {
-		args[i] = shellQuote(a)
+	for i, a := range args[1:] {
+		args[i+1] = shellQuote(a)
 	}
 	cmd := strings.Join(args, " ")
 	if opts.From == "-" {

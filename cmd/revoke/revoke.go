@@ -208,7 +208,10 @@ func revokeRun(ctx context.Context, opts *RevokeOptions) error {
 		defer from.Close()
 	}
 
-	total, err := confirmBatch(ctx, opts, b)
+	if err := loadResume(opts, st, b); err != nil {
+		return err
+	}
+	total, err := confirmBatch(ctx, opts, b, cfg.Profile().Value)
 	if err != nil {
 		return err
 	}
@@ -277,37 +280,43 @@ func readTokenStdin(opts *RevokeOptions, b *batch) (string, error) {
 }
 
 // confirmBatch asks a person at a terminal before a batch of more than one
-// key, showing the count per provider, and returns the number of keys for
-// the progress bar (-1 when unknown). Counting reads a --from file twice,
+// key, naming what will be sent where, and returns the number of keys for
+// the status line (-1 when unknown). Counting reads a --from file twice,
 // so it is only done for a terminal; standard input cannot be read twice.
-func confirmBatch(ctx context.Context, opts *RevokeOptions, b *batch) (int, error) {
+func confirmBatch(ctx context.Context, opts *RevokeOptions, b *batch, profile string) (int, error) {
 	if opts.From == "-" || !(opts.IO.CanPrompt() || opts.IO.IsStderrTTY()) {
 		return -1, nil
 	}
-	counts, n, err := b.countByProvider()
+	pl, err := b.plan()
 	if err != nil {
 		return 0, cmdutil.FlagErrorf("--from: %v", err)
 	}
-	if opts.Yes || opts.DryRun || n <= 1 || !opts.IO.CanPrompt() {
-		return n, nil
+	if opts.Yes || opts.DryRun || pl.sent() <= 1 || !opts.IO.CanPrompt() {
+		return pl.entries, nil
 	}
-	ok, err := confirm(ctx, opts.IO, fmt.Sprintf("Revoke %d keys (%s)?", n, describeCounts(counts)))
+	ok, err := confirm(ctx, opts.IO, pl.question(profile))
 	if err != nil || !ok {
 		fmt.Fprintln(opts.IO.ErrOut, "Nothing sent.")
 		return 0, &cmdutil.ExitError{Code: exit.Interrupted}
 	}
-	return n, nil
+	return pl.entries, nil
 }
 
-// openAudit loads the --resume set from the audit log and opens the log for
-// appending (nil when it is off).
-func openAudit(opts *RevokeOptions, st settings, b *batch) (*audit.Log, error) {
-	if opts.Resume {
-		var err error
-		if b.resumed, err = audit.Revoked(st.auditPath); err != nil {
-			return nil, &config.Error{Msg: err.Error()}
-		}
+// loadResume loads the --resume set from the audit log, before the
+// confirmation so that it does not count keys --resume skips.
+func loadResume(opts *RevokeOptions, st settings, b *batch) error {
+	if !opts.Resume {
+		return nil
 	}
+	var err error
+	if b.resumed, err = audit.Revoked(st.auditPath); err != nil {
+		return &config.Error{Msg: err.Error()}
+	}
+	return nil
+}
+
+// openAudit opens the audit log for appending (nil when it is off).
+func openAudit(opts *RevokeOptions, st settings, b *batch) (*audit.Log, error) {
 	if !st.audit {
 		return nil, nil
 	}

@@ -32,6 +32,9 @@ func Main() int {
 // not already reported.
 func Run(ctx context.Context, f *cmdutil.Factory, args []string) exit.Code {
 	root := NewCmdRoot(f)
+	if isCompletionRequest(args) {
+		plainUsages(root)
+	}
 	root.SetArgs(args)
 	cmd, err := root.ExecuteContextC(ctx)
 	if err != nil && isCobraUsageError(err) {

@@ -135,7 +135,8 @@ func (r *recap) write(w io.Writer, style output.Style, resume string) {
 		output.WriteWrapped(w, "  → "+st.advice, style.Width, "    ")
 	}
 	if resume != "" && r.resendable() {
-		fmt.Fprintf(w, "\nTo finish: %s\n", resume)
+		// On a line of its own, never wrapped: it is there to be copied.
+		fmt.Fprintf(w, "\nTo finish, run:\n%s\n", resume)
 	}
 }
 

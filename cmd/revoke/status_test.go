@@ -78,7 +78,7 @@ func TestRecapGroupsFailuresWithNextSteps(t *testing.T) {
 		"credential rejected (401) (exit 4), 1 key:\n    langwatch lw_x: 401 Unauthorized\n  → fix the credential",
 		"refused in the key's current state (exit 7), 1 key:\n    lava sk_last: 400 Bad Request: last key\n  → create a replacement key first",
 		"not sent (interrupted) (exit 130), 1 key:\n    lava sk_2\n",
-		"To finish: keyctl revoke --from leaked.txt --resume\n",
+		"To finish, run:\nkeyctl revoke --from leaked.txt --resume\n",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("recap lacks %q:\n%s", want, got)

@@ -261,7 +261,7 @@ func TestTerminalCtrlCEndsWithTheResumeCommand(t *testing.T) {
 	}
 	term := startTerminal(t, 80, env, "revoke", "--from", file, "--yes", "--concurrency", "1")
 	term.waitFor("2/200 keys") // a partial run: some keys done, most not
-	term.send("\x03") // Ctrl-C: the terminal sends SIGINT to keyctl
+	term.send("\x03")          // Ctrl-C: the terminal sends SIGINT to keyctl
 	if code := term.wait(); code != 130 {
 		t.Errorf("exit %d, want 130", code)
 	}

@@ -44,20 +44,41 @@ func generate(dir string) error {
 			return err
 		}
 	}
-	gens := map[string]func(string) error{
-		"keyctl.bash": func(p string) error { return root.GenBashCompletionFileV2(p, true) },
-		"_keyctl":     root.GenZshCompletionFile,
-		"keyctl.fish": func(p string) error { return root.GenFishCompletionFile(p, true) },
-		"keyctl.ps1":  root.GenPowerShellCompletionFileWithDesc,
+	if err := genCompletions(root, completions); err != nil {
+		return err
 	}
-	for name, gen := range gens {
-		if err := gen(filepath.Join(completions, name)); err != nil {
-			return fmt.Errorf("%s: %w", name, err)
-		}
+	// The Linux packages install the command as apikeyctl (keyutils owns
+	// /usr/bin/keyctl); its completions must register for that name and
+	// call it back by that name.
+	root.Use = PackagedName
+	if err := genCompletions(root, completions); err != nil {
+		return err
 	}
+	root.Use = "keyctl"
 	header := &doc.GenManHeader{Title: "KEYCTL", Section: "1", Source: "keyctl", Manual: "keyctl manual", Date: buildDate()}
 	forMarkdown(root)
 	return doc.GenManTree(root, header, manDir)
+}
+
+// PackagedName is the command's name in the deb and rpm packages.
+const PackagedName = "apikeyctl"
+
+// genCompletions writes the completion scripts of every shell for the
+// root command's current name.
+func genCompletions(root *cobra.Command, dir string) error {
+	name := root.Name()
+	gens := map[string]func(string) error{
+		name + ".bash": func(p string) error { return root.GenBashCompletionFileV2(p, true) },
+		"_" + name:     root.GenZshCompletionFile,
+		name + ".fish": func(p string) error { return root.GenFishCompletionFile(p, true) },
+		name + ".ps1":  root.GenPowerShellCompletionFileWithDesc,
+	}
+	for file, gen := range gens {
+		if err := gen(filepath.Join(dir, file)); err != nil {
+			return fmt.Errorf("%s: %w", file, err)
+		}
+	}
+	return nil
 }
 
 // forMarkdown readies the tree's texts for cobra's man generator, which

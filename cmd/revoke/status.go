@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"iter"
+	"math"
 	"sort"
 	"strings"
 	"sync"
@@ -152,17 +153,17 @@ func (s *status) waiting(w engine.Wait) {
 	fmt.Fprintf(s.w, "keyctl: %s (until %s)\n", describeWait(w, w.Until.Sub(s.now())), w.Until.Local().Format("15:04:05"))
 }
 
-// describeWait says who waits, why and how long: "lava: key sk_new_1 is in
-// a cooldown of its own (429 Retry-After), 12s left".
+// describeWait says who waits, why and how long: "lava: key sk_new_1 in a
+// cooldown of its own (429 Retry-After), 12s left".
 func describeWait(w engine.Wait, left time.Duration) string {
-	secs := fmt.Sprintf("%ds left", int(left.Round(time.Second)/time.Second))
+	secs := fmt.Sprintf("%ds left", int(math.Ceil(left.Seconds())))
 	switch {
 	case w.KeyOnly:
-		return fmt.Sprintf("%s: key %s is in a cooldown of its own (%d Retry-After), %s", w.Provider, shortID(w.ID), w.Status, secs)
+		return fmt.Sprintf("%s: key %s in a cooldown of its own (%d Retry-After), %s", w.Provider, shortID(w.ID), w.Status, secs)
 	case w.Status == 503:
-		return fmt.Sprintf("%s: unavailable (503 Retry-After); its keys wait, %s", w.Provider, secs)
+		return fmt.Sprintf("%s: unavailable (503 Retry-After), all its keys wait, %s", w.Provider, secs)
 	}
-	return fmt.Sprintf("%s: rate limited (Retry-After); its keys wait, %s", w.Provider, secs)
+	return fmt.Sprintf("%s: rate limited (Retry-After), all its keys wait, %s", w.Provider, secs)
 }
 
 // shortID keeps a key id readable in a status line.
@@ -202,29 +203,38 @@ func (s *status) redraw() {
 	s.shown = true
 }
 
-// lineLocked is the status line: "⠹ 37/200 keys · 8 in flight (lava 8) · 4s"
-// or, while a provider asked to wait, its countdown.
+// lineLocked is the status line: "⠹ 37/200 keys · 8 in flight (lava 8) ·
+// 4s". While a provider asked to wait, its countdown comes first: on a
+// narrow terminal the end of the line is what gets cut.
 func (s *status) lineLocked() string {
 	now := s.now()
-	elapsed := now.Sub(s.start).Truncate(time.Second)
-	var b strings.Builder
-	b.WriteString(spinner[s.frame%len(spinner)])
-	if s.total >= 0 {
-		fmt.Fprintf(&b, " %d/%d keys", s.done, s.total)
-	} else {
-		fmt.Fprintf(&b, " %d keys done", s.done)
-	}
 	names := make([]string, 0, len(s.providers))
 	for n := range s.providers {
 		names = append(names, n)
 	}
 	sort.Strings(names)
+	parts := []string{spinner[s.frame%len(spinner)]}
+	waits := make([]string, 0, len(s.waits))
+	for n, w := range s.waits {
+		if w.Until.After(now) {
+			waits = append(waits, describeWait(w, w.Until.Sub(now)))
+		} else {
+			delete(s.waits, n)
+		}
+	}
+	sort.Strings(waits)
+	parts = append(parts, waits...)
+	if s.total >= 0 {
+		parts = append(parts, fmt.Sprintf("%d/%d keys", s.done, s.total))
+	} else {
+		parts = append(parts, fmt.Sprintf("%d keys done", s.done))
+	}
 	var lanes []string
 	inFlight := 0
 	for _, n := range names {
 		l := s.providers[n]
 		k := min(l.queued-l.done, s.perProvider)
-		if w, ok := s.waits[n]; ok && w.Until.After(now) && !w.KeyOnly {
+		if w, ok := s.waits[n]; ok && !w.KeyOnly {
 			k = 0 // paused: nothing of this provider is on the wire
 		}
 		if k > 0 {
@@ -232,16 +242,10 @@ func (s *status) lineLocked() string {
 			inFlight += k
 		}
 	}
-	inFlight = min(inFlight, s.concurrency)
-	fmt.Fprintf(&b, " · %d in flight", inFlight)
+	flight := fmt.Sprintf("%d in flight", min(inFlight, s.concurrency))
 	if len(lanes) > 0 {
-		fmt.Fprintf(&b, " (%s)", strings.Join(lanes, ", "))
+		flight += " (" + strings.Join(lanes, ", ") + ")"
 	}
-	for _, n := range names {
-		if w, ok := s.waits[n]; ok && w.Until.After(now) {
-			b.WriteString(" · waiting: " + describeWait(w, w.Until.Sub(now)))
-		}
-	}
-	fmt.Fprintf(&b, " · %s", elapsed)
-	return b.String()
+	parts = append(parts, flight, now.Sub(s.start).Truncate(time.Second).String())
+	return parts[0] + " " + strings.Join(parts[1:], " · ")
 }

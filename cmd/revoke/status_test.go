@@ -26,7 +26,7 @@ func TestLongWaitIsOnePlainLineWithoutATerminal(t *testing.T) {
 	s.waiting(engine.Wait{Provider: "langwatch", Until: time.Now().Add(100 * time.Millisecond)})
 	s.end()
 	got := buf.String()
-	if strings.Count(got, "\n") != 1 || !strings.HasPrefix(got, "keyctl: lava: key sk_fresh is in a cooldown of its own (429 Retry-After), 1") || !strings.Contains(got, "s left (until ") {
+	if strings.Count(got, "\n") != 1 || !strings.HasPrefix(got, "keyctl: lava: key sk_fresh in a cooldown of its own (429 Retry-After), 1") || !strings.Contains(got, "s left (until ") {
 		t.Fatalf("plain lines:\n%s", got)
 	}
 	if strings.Contains(got, "\r") || strings.Contains(got, "\x1b") {
@@ -49,10 +49,13 @@ func TestStatusLineCountsDownAndFitsTheWidth(t *testing.T) {
 	line := s.lineLocked()
 	s.mu.Unlock()
 	s.end()
-	for _, want := range []string{"0/200 keys", "16 in flight", "lava 8", "langwatch 8", "lava: key sk_new is in a cooldown of its own (429 Retry-After), 12s left"} {
+	for _, want := range []string{"0/200 keys", "16 in flight", "lava 8", "langwatch 8", "lava: key sk_new in a cooldown of its own (429 Retry-After), 12s left"} {
 		if !strings.Contains(line, want) {
 			t.Errorf("status line lacks %q: %s", want, line)
 		}
+	}
+	if !strings.HasPrefix(line[strings.Index(line, " ")+1:], "lava: key sk_new") {
+		t.Errorf("the countdown is not first, where a narrow terminal keeps it: %s", line)
 	}
 	for _, l := range strings.Split(buf.String(), "\r\x1b[K") {
 		if n := len([]rune(l)); n > 59 {

@@ -29,14 +29,15 @@ type reporter struct {
 	writeErr error
 }
 
-func newReporter(io *iostreams.IOStreams, out output.Writer, log *audit.Log, format string, total int, st settings, resume string) *reporter {
+func newReporter(io *iostreams.IOStreams, out output.Writer, log *audit.Log, format string, total int, st settings, resume string, debug bool) *reporter {
 	r := &reporter{io: io, out: out, audit: log, format: format, resume: resume}
 	// A live line only where it cannot mix with results: stderr is a
 	// terminal, and stdout is that terminal too (cleared before each write)
 	// or holds a table written at the end. Into a pipe read by a pager or
 	// jq on the same screen, it would tear their lines: long waits are then
 	// said as plain lines.
-	live := io.IsStderrTTY() && (io.IsStdoutTTY() || format == output.FormatTable)
+	// The --debug trace, written as requests go, would scroll it away.
+	live := io.IsStderrTTY() && (io.IsStdoutTTY() || format == output.FormatTable) && !debug
 	r.status = newStatus(io.ErrOut, io.ErrWidth, live, total, st.concurrency, st.perProvider)
 	r.status.begin()
 	return r

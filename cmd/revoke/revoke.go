@@ -250,7 +250,8 @@ func revokeRun(ctx context.Context, opts *RevokeOptions) error {
 			fmt.Fprintf(opts.IO.ErrOut, "keyctl: interrupted; standard input was not read past line %d\n", line)
 		})
 	}
-	rep := newReporter(opts.IO, w, auditLog, st.output, total, st, resumeCommand(opts, st.audit))
+	rep := newReporter(opts.IO, w, auditLog, st.output, total, st, resumeCommand(opts, st.audit), opts.Debug)
+	opts.IO.ErrOut = rep.status.guard(opts.IO.ErrOut) // warnings during the run erase the status line first
 	eng.WaitingFor = rep.waiting
 	eng.Run(ctx, rep.status.track(b.jobs(entries)), rep.report)
 	return rep.finish()

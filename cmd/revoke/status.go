@@ -184,6 +184,21 @@ func (s *status) quiet(f func()) {
 	f()
 }
 
+// guard wraps w, a writer to the same terminal as the line, so that each
+// write erases the line first: warnings said during a run never end up
+// glued to its end.
+func (s *status) guard(w io.Writer) io.Writer { return guarded{s, w} }
+
+type guarded struct {
+	s *status
+	w io.Writer
+}
+
+func (g guarded) Write(p []byte) (n int, err error) {
+	g.s.quiet(func() { n, err = g.w.Write(p) })
+	return n, err
+}
+
 func (s *status) clearLocked() {
 	if s.shown {
 		io.WriteString(s.w, "\r\x1b[K")

@@ -3,6 +3,7 @@ package revoke
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -110,5 +111,18 @@ func TestResumeCommandRepeatsTheRunWithoutSecrets(t *testing.T) {
 	got.From = "-"
 	if c := resumeCommand(got, true); !strings.HasPrefix(c, "(the same input) | revoke") {
 		t.Errorf("from standard input: %s", c)
+	}
+}
+
+func TestWarningsDuringARunEraseTheStatusLineFirst(t *testing.T) {
+	var buf bytes.Buffer
+	s := newStatus(&buf, func() int { return 80 }, true, 2, 16, 8)
+	s.begin()
+	s.redraw()
+	fmt.Fprintln(s.guard(&buf), "warning: something")
+	s.end()
+	got := buf.String()
+	if !strings.Contains(got, " in flight · 0s\r\x1b[Kwarning: something\n") {
+		t.Fatalf("the warning is not on a line of its own: %q", got)
 	}
 }

@@ -63,6 +63,13 @@ func (r *recap) resendable() bool {
 	return false
 }
 
+// interrupted reports whether keys were left because the run was
+// interrupted.
+func (r *recap) interrupted() bool {
+	_, ok := r.groups[exit.Interrupted]
+	return ok
+}
+
 // step is what to do about one reason.
 type step struct {
 	reason string

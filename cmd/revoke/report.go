@@ -86,8 +86,10 @@ func (r *reporter) finish() error {
 	case r.writeErr != nil || r.recap.empty():
 	case r.format == output.FormatTable || r.io.IsStderrTTY():
 		r.recap.write(human, style, r.resume)
-	case r.resume != "" && r.recap.resendable():
-		fmt.Fprintf(r.io.ErrOut, "keyctl: to finish: %s\n", r.resume)
+	case r.resume != "" && r.recap.interrupted():
+		// A script's run that failed says so by its exit code; one that was
+		// interrupted also says how to finish it.
+		fmt.Fprintf(r.io.ErrOut, "keyctl: interrupted; to finish: %s\n", r.resume)
 	}
 	if r.writeErr != nil {
 		fmt.Fprintf(r.io.ErrOut, "keyctl: writing results: %v\n", r.writeErr)

@@ -218,7 +218,6 @@ func TestAuditLogAndResume(t *testing.T) {
 func TestConfirmationOnTerminal(t *testing.T) {
 	testutil.IsolateEnv(t)
 	srv := sandboxEnv(t, sandbox.Options{})
-	_ = srv
 	ask := func(answer string, args ...string) (exit.Code, string, string) {
 		io, in, out, errOut := iostreams.Test()
 		io.SetTTY(true, false, true)
@@ -227,7 +226,8 @@ func TestConfirmationOnTerminal(t *testing.T) {
 		return code, out.String(), errOut.String()
 	}
 	code, stdout, stderr := ask("n\n", "revoke", "lava", "sk_demo_1", "sk_demo_2")
-	if code != exit.Interrupted || stdout != "" || !strings.Contains(stderr, "Revoke 2 keys (lava: 2)? [y/N]") || !strings.Contains(stderr, "Nothing sent") {
+	if code != exit.Interrupted || stdout != "" || !strings.Contains(stderr, "Revoke 2 keys? [y/N]") || !strings.Contains(stderr, "Nothing sent") ||
+		!strings.Contains(stderr, "lava  2 keys  at "+srv.URL+"/lava/v1  SANDBOX") {
 		t.Fatalf("declined: exit %d stdout %q stderr %q", code, stdout, stderr)
 	}
 	code, stdout, _ = ask("y\n", "revoke", "lava", "sk_demo_1", "sk_demo_2")
@@ -242,5 +242,42 @@ func TestConfirmationOnTerminal(t *testing.T) {
 	code, _, stderr = run(t, nil, "revoke", "langwatch", "lw_demo_1", "lw_demo_2")
 	if code != exit.OK || strings.Contains(stderr, "[y/N]") {
 		t.Fatalf("non-interactive: exit %d %s", code, stderr)
+	}
+}
+
+// The confirmation counts only keys that will be sent, says where each
+// provider's go and under which profile, and lists apart what is not sent.
+func TestConfirmationNamesTheTarget(t *testing.T) {
+	testutil.IsolateEnv(t)
+	dir := t.TempDir()
+	auditPath := filepath.Join(dir, "audit.jsonl")
+	t.Setenv("KEYCTL_AUDIT_LOG", auditPath)
+	t.Setenv("KEYCTL_LANGWATCH_BASE_URL", "https://langwatch.acme.example")
+	t.Setenv("KEYCTL_LANGWATCH_TOKEN", "sk-lw-admin_secret")
+	cfg := writeFile(t, "profiles:\n  acme:\n    providers:\n      lava:\n        token: sk_test_x\n        base_url: https://lava.acme.example/v1\n")
+	if err := os.WriteFile(auditPath, []byte(`{"provider":"lava","id":"done_1","base_url":"https://lava.acme.example/v1","outcome":"revoked","exit_code":0}`+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	file := writeFile(t, "lava a\nlava b\nlava done_1\nlavaa c\nlava\nlangwatch d\nlava a\naltostrat x\n")
+	io, in, _, errOut := iostreams.Test()
+	io.SetTTY(true, false, true)
+	in.WriteString("n\n")
+	code := Run(context.Background(), &cmdutil.Factory{IO: io}, []string{"revoke", "--config", cfg, "--profile", "acme", "--from", file, "--resume"})
+	got := errOut.String()
+	want := "About to revoke 3 keys with profile acme:\n" +
+		"  langwatch  1 key   at https://langwatch.acme.example\n" +
+		"  lava       2 keys  at https://lava.acme.example/v1\n" +
+		"Not sent, each reported in the results:\n" +
+		"  1 already revoked per the audit log (--resume)\n" +
+		"  1 malformed line\n" +
+		"  unknown provider \"lavaa\": 1 line\n" +
+		"  1 duplicate\n" +
+		"  1 key: no credential for altostrat\n" +
+		"Revoke 3 keys? [y/N] "
+	if code != exit.Interrupted || !strings.HasPrefix(got, want) {
+		t.Fatalf("exit %d, prompt:\n%s\nwant:\n%s", code, got, want)
+	}
+	if strings.Contains(got, "sk_test_x") || strings.Contains(got, "secret") {
+		t.Fatalf("prompt shows a credential: %s", got)
 	}
 }

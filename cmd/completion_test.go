@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/keyctl/keyctl/internal/exit"
+	"github.com/keyctl/keyctl/internal/testutil"
 )
 
 func complete(t *testing.T, args ...string) []string {
@@ -50,5 +51,26 @@ func TestCompletion(t *testing.T) {
 		if code != exit.OK || !strings.Contains(stdout, "keyctl") {
 			t.Errorf("completion %s: exit %d", shell, code)
 		}
+	}
+}
+
+func TestCompletionDescriptionsAreClean(t *testing.T) {
+	code, stdout, _ := run(t, nil, "__complete", "revoke", "lava", "k", "--")
+	if code != exit.OK || !strings.Contains(stdout, "--from\tread keys from FILE") || strings.Contains(stdout, "`") {
+		t.Fatalf("flag descriptions with backticks or missing:\n%s", stdout)
+	}
+	// --help still names the value.
+	_, help, _ := run(t, nil, "revoke", "--help")
+	if !strings.Contains(help, "--from FILE") {
+		t.Fatalf("--help lost the value name:\n%s", help)
+	}
+}
+
+func TestProfileCompletionOffersProfileNames(t *testing.T) {
+	testutil.IsolateEnv(t)
+	cfg := writeFile(t, "default_profile: prod\nprofiles:\n  prod: {}\n  customer-acme:\n    providers:\n      lava:\n        token_env: ACME_LAVA\n")
+	got := complete(t, "--config", cfg, "revoke", "lava", "k", "--profile", "")
+	if strings.Join(got, " ") != "customer-acme prod" {
+		t.Fatalf("--profile completions %q", got)
 	}
 }

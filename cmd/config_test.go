@@ -204,3 +204,23 @@ func TestConfigWarningsReachStderrOnce(t *testing.T) {
 	}
 	assertNoSecret(t, stderr)
 }
+
+func TestConfigViewTableSaysEachSourceOnce(t *testing.T) {
+	testutil.IsolateEnv(t)
+	state := t.TempDir()
+	t.Setenv("XDG_STATE_HOME", state)
+	t.Setenv("KEYCTL_LAVA_TOKEN", "sk_live_secret_value")
+	code, stdout, _ := run(t, nil, "config", "view", "-o", "table")
+	if code != exit.OK {
+		t.Fatalf("exit %d", code)
+	}
+	if strings.Contains(stdout, "env env") || !strings.Contains(stdout, "env KEYCTL_LAVA_TOKEN") {
+		t.Errorf("credential source:\n%s", stdout)
+	}
+	if strings.Contains(stdout, "$XDG_STATE_HOME") || !strings.Contains(stdout, filepath.Join(state, "keyctl", "audit.jsonl")) {
+		t.Errorf("audit log path not expanded:\n%s", stdout)
+	}
+	if strings.Contains(stdout, "sk_live_secret_value") {
+		t.Fatal("config view shows a secret")
+	}
+}

@@ -150,7 +150,8 @@ func TestEscapeSequencesFromInputNeverReachTheTerminal(t *testing.T) {
 	lines := "\x1b]52;c;ZWNobyBwd25lZA==\x07evil sk_1\n" +
 		"lava \x1b]8;;https://evil.example\x1b\\click\x1b]8;;\x1b\\\n" +
 		"lava sk\u202eexe.txt\u200b\n" +
-		"\u2066lava\u2069 sk_2\n"
+		"\u2066lava\u2069 sk_2\n" +
+		"lava sk_3\nlava sk_4\n" // keys that will be sent: the prompt asks
 	if err := os.WriteFile(from, []byte(lines), 0o600); err != nil {
 		t.Fatal(err)
 	}

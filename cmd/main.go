@@ -54,6 +54,9 @@ func Run(ctx context.Context, f *cmdutil.Factory, args []string) exit.Code {
 	}
 	loadUserProviders(f, args)
 	root := NewCmdRoot(f)
+	if isCompletionRequest(args) {
+		plainUsages(root)
+	}
 	root.SetArgs(args)
 	cmd, err := root.ExecuteContextC(ctx)
 	if err != nil && isCobraUsageError(err) {
@@ -69,7 +72,8 @@ func Run(ctx context.Context, f *cmdutil.Factory, args []string) exit.Code {
 			fmt.Fprintf(f.IO.ErrOut, "Run '%s --help' for usage.\n", cmd.CommandPath())
 		}
 	}
-	if ctx.Err() != nil && code != exit.OK {
+	var said *cmdutil.ExitError
+	if ctx.Err() != nil && code != exit.OK && !(errors.As(err, &said) && said.StopSaid) {
 		// Say why keyctl stopped: after a SIGHUP or a SIGTERM from a
 		// supervisor nobody pressed Ctrl-C and the reason is not obvious.
 		fmt.Fprintf(f.IO.ErrOut, "keyctl: stopped (%v)\n", context.Cause(ctx))

@@ -4,16 +4,20 @@ package cmd
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/keyctl/keyctl/cmd/configcmd"
 	providerscmd "github.com/keyctl/keyctl/cmd/providers"
 	revokecmd "github.com/keyctl/keyctl/cmd/revoke"
 	sandboxcmd "github.com/keyctl/keyctl/cmd/sandbox"
+	"github.com/keyctl/keyctl/config"
 	"github.com/keyctl/keyctl/internal/build"
 	"github.com/keyctl/keyctl/internal/cmdutil"
 	"github.com/keyctl/keyctl/internal/exit"
+	"github.com/keyctl/keyctl/providers"
 	_ "github.com/keyctl/keyctl/providers/all" // register every provider
 )
 
@@ -39,6 +43,9 @@ See 'keyctl help exit-codes' for what each exit code means.`,
 	pf.StringVar(&f.Profile, "profile", "", "config profile to use (default KEYCTL_PROFILE, or default_profile in the config)")
 	pf.BoolVar(&f.Debug, "debug", false, "trace requests and responses on stderr, credentials masked")
 	pf.StringArray("providers-dir", nil, "also load provider definitions (*.yaml) from this directory (besides $XDG_CONFIG_HOME/keyctl/providers)")
+	_ = root.RegisterFlagCompletionFunc("profile", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return profileNames(f), cobra.ShellCompDirectiveNoFileComp
+	})
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &cmdutil.FlagError{Err: err} })
 	root.SetOut(f.IO.Out)
 	root.SetErr(f.IO.ErrOut)
@@ -56,6 +63,33 @@ See 'keyctl help exit-codes' for what each exit code means.`,
 		Run:   func(cmd *cobra.Command, _ []string) { fmt.Fprint(f.IO.Out, exit.Help()) },
 	})
 	return root
+}
+
+// profileNames lists the profiles of the config file for --profile
+// completion; a config that does not load offers none.
+func profileNames(f *cmdutil.Factory) []string {
+	cfg, err := config.Load(config.Options{Path: f.ConfigPath, Providers: providers.Names()})
+	if err != nil {
+		return nil
+	}
+	return cfg.Profiles()
+}
+
+// plainUsages drops the backticks that name a flag's value in --help
+// ("read keys from `FILE`") from every flag's usage, for completion
+// requests: shells show the usage as the description, backticks and all.
+func plainUsages(c *cobra.Command) {
+	strip := func(fl *pflag.Flag) { fl.Usage = strings.ReplaceAll(fl.Usage, "`", "") }
+	c.Flags().VisitAll(strip)
+	c.PersistentFlags().VisitAll(strip)
+	for _, sub := range c.Commands() {
+		plainUsages(sub)
+	}
+}
+
+// isCompletionRequest reports whether args ask for shell completions.
+func isCompletionRequest(args []string) bool {
+	return len(args) > 0 && (args[0] == cobra.ShellCompRequestCmd || args[0] == cobra.ShellCompNoDescRequestCmd)
 }
 
 func versionString() string {

@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"net"
 	"strings"
 	"testing"
 	"time"
@@ -103,5 +104,40 @@ func TestRevokeWithBuiltInSandbox(t *testing.T) {
 	}
 	if code, _, stderr := run(t, nil, "revoke", "--sandbox", "lava", "k", "--base-url", "https://x.example"); code != exit.Usage {
 		t.Fatalf("--sandbox with --base-url: exit %d %s", code, stderr)
+	}
+}
+
+func TestSandboxBusyPortIsNotAUsageError(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	addr := ln.Addr().String()
+	code, _, stderr := run(t, nil, "sandbox", "--addr", addr)
+	if code != exit.Unexpected || strings.Contains(stderr, "for usage") || !strings.Contains(stderr, "cannot listen on "+addr) ||
+		!strings.Contains(stderr, "--addr 127.0.0.1:0") {
+		t.Fatalf("busy port: exit %d\n%s", code, stderr)
+	}
+	// A bad address still is one.
+	if code, _, stderr := run(t, nil, "sandbox", "--addr", "10.1.2.3:80"); code != exit.Usage {
+		t.Fatalf("remote address: exit %d %s", code, stderr)
+	}
+}
+
+func TestSandboxKeysTableOrJSON(t *testing.T) {
+	srv, err := sandbox.Start(sandbox.New(sandbox.Options{}), "127.0.0.1:0", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	addr := strings.TrimPrefix(srv.URL, "http://")
+	code, stdout, _ := run(t, nil, "sandbox", "keys", "--addr", addr)
+	if code != exit.OK || !strings.HasPrefix(stdout, `{"provider":`) {
+		t.Fatalf("not a terminal: JSON Lines expected, exit %d:\n%s", code, stdout)
+	}
+	code, stdout, _ = run(t, nil, "sandbox", "keys", "--addr", addr, "-o", "table")
+	if code != exit.OK || !strings.HasPrefix(stdout, "PROVIDER") || !strings.Contains(stdout, "sk_demo_fresh") || !strings.Contains(stdout, "active") {
+		t.Fatalf("-o table: exit %d:\n%s", code, stdout)
 	}
 }

@@ -14,6 +14,7 @@ import (
 
 	revokecmd "github.com/keyctl/keyctl/cmd/revoke"
 	"github.com/keyctl/keyctl/config"
+	"github.com/keyctl/keyctl/internal/audit"
 	"github.com/keyctl/keyctl/internal/cmdutil"
 	"github.com/keyctl/keyctl/internal/output"
 	"github.com/keyctl/keyctl/internal/redact"
@@ -112,12 +113,8 @@ says where the credential would come from.`,
 			}
 			entries := View(cfg, revokecmd.NewCmdRevoke(f, nil))
 			return output.List(f.IO.Out, format, entries, []string{"Key", "Value", "Source"}, func(e Entry) []string {
-				src := e.Source
-				if e.Origin != "" {
-					src += " " + e.Origin
-				}
-				return []string{e.Key, e.Value, src}
-			})
+				return []string{e.Key, e.Value, e.describeSource()}
+			}, output.StyleOf(f.IO))
 		},
 	}
 	cmd.Flags().StringVarP(&format, "output", "o", "", "output format: table or json")
@@ -153,7 +150,7 @@ func View(cfg *config.Config, revoke *cobra.Command) []Entry {
 		case !s.Set() && key == "output":
 			value, s.Source = "table on a terminal, json otherwise", config.SourceDefault
 		case !s.Set() && key == "audit_log":
-			value, s.Source = "$XDG_STATE_HOME/keyctl/audit.jsonl", config.SourceDefault
+			value, s.Source = audit.DefaultPath(), config.SourceDefault
 		case !s.Set():
 			value, s.Source = "(not set)", config.SourceNone
 		}
@@ -180,6 +177,19 @@ func View(cfg *config.Config, revoke *cobra.Command) []Entry {
 
 // maxShown bounds a value or origin in the view.
 const maxShown = 4096
+
+// describeSource is the source column: "file ~/.config/keyctl/config.yaml",
+// "env KEYCTL_LAVA_TOKEN" (an origin that already names the source is not
+// prefixed with it again).
+func (e Entry) describeSource() string {
+	switch {
+	case e.Origin == "":
+		return e.Source
+	case strings.HasPrefix(e.Origin, e.Source+" "):
+		return e.Origin
+	}
+	return e.Source + " " + e.Origin
+}
 
 func originOf(s config.Setting) string {
 	if s.Source == config.SourceDefault || s.Source == config.SourceNone {

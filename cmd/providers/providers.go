@@ -50,7 +50,7 @@ func NewCmdProviders(f *cmdutil.Factory) *cobra.Command {
 					cred = "configured (" + r.CredentialSource + ")"
 				}
 				return []string{r.Name, r.URL(), r.Auth, cred}
-			})
+			}, output.StyleOf(f.IO))
 		},
 	}
 	cmd.AddCommand(newCmdValidate(f), newCmdImport(f))

@@ -8,7 +8,6 @@ import (
 	"iter"
 	"os"
 	"runtime/debug"
-	"sort"
 	"strings"
 	"time"
 
@@ -18,7 +17,6 @@ import (
 	"github.com/keyctl/keyctl/internal/input"
 	"github.com/keyctl/keyctl/internal/keyset"
 	engine "github.com/keyctl/keyctl/internal/revoke"
-	"github.com/keyctl/keyctl/internal/sanitize"
 	"github.com/keyctl/keyctl/providers"
 )
 
@@ -147,49 +145,6 @@ func openFrom(opts *RevokeOptions) (io.ReadCloser, error) {
 		return nil, cmdutil.FlagErrorf("--from: %v", err)
 	}
 	return f, nil
-}
-
-// countByProvider reads the whole input once to count keys per provider,
-// for the confirmation prompt and the progress bar. Only for files: standard
-// input cannot be read twice.
-func (b *batch) countByProvider() (map[string]int, int, error) {
-	var from io.ReadCloser
-	if b.opts.From != "" && b.opts.From != "-" {
-		f, err := os.Open(b.opts.From)
-		if err != nil {
-			return nil, 0, err
-		}
-		from = f
-		defer f.Close()
-	}
-	counts := map[string]int{}
-	total := 0
-	for e := range b.entries(from) {
-		total++
-		counts[e.Provider]++
-	}
-	return counts, total, nil
-}
-
-// maxLabel bounds a provider name echoed from input.
-const maxLabel = 64
-
-// describeCounts renders "lava: 10, langwatch: 2".
-func describeCounts(counts map[string]int) string {
-	names := make([]string, 0, len(counts))
-	for n := range counts {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	parts := make([]string, len(names))
-	for i, n := range names {
-		label := sanitize.Line(n, maxLabel) // an unknown provider is input, shown as typed
-		if label == "" {
-			label = "unreadable lines"
-		}
-		parts[i] = fmt.Sprintf("%s: %d", label, counts[n])
-	}
-	return strings.Join(parts, ", ")
 }
 
 // stdinEntries reads standard input in its own goroutine so that, once the

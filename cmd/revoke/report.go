@@ -1,13 +1,10 @@
 package revoke
 
 import (
+	"context"
 	"errors"
 	"fmt"
-	"sync"
 	"syscall"
-	"time"
-
-	"github.com/schollz/progressbar/v3"
 
 	"github.com/keyctl/keyctl/internal/audit"
 	"github.com/keyctl/keyctl/internal/cmdutil"
@@ -18,83 +15,69 @@ import (
 )
 
 // reporter takes each batch of results through the audit log (synced
-// first), the output and the progress bar, and computes the exit code.
+// first), the output and the status line, and computes the exit code. At
+// a terminal it ends with a recap of the keys not done and the command
+// that finishes the run.
 type reporter struct {
 	io       *iostreams.IOStreams
 	out      output.Writer
 	audit    *audit.Log
 	format   string
-	bar      *progressbar.ProgressBar
+	status   *status
 	code     exit.Combine
 	summary  output.Summary
+	recap    recap
+	resume   string // the command that finishes the run, "" when there is none
 	auditErr error
 	writeErr error
+	// signals is the run's signal context: when a signal stopped the run,
+	// the reason is said before the recap, which ends with the command
+	// that finishes the job.
+	signals  context.Context
+	stopSaid bool
 	// outputClosed is set when standard output was closed (EPIPE): stop
 	// cancels the run, so keys not yet sent are skipped and recorded.
 	outputClosed bool
 	stop         func()
 	auditPath    string
-
-	mu        sync.Mutex           // waiting is called from the engine's workers
-	lastPause map[string]time.Time // per provider, the pause already announced
 }
 
-func newReporter(io *iostreams.IOStreams, out output.Writer, log *audit.Log, format string, total int) *reporter {
-	r := &reporter{io: io, out: out, audit: log, format: format, lastPause: map[string]time.Time{}}
-	// A bar only where it cannot mix with results on the same terminal.
-	if io.IsStderrTTY() && (format == output.FormatTable || !io.IsStdoutTTY()) {
-		r.bar = progressbar.NewOptions(total,
-			progressbar.OptionSetWriter(io.ErrOut),
-			progressbar.OptionSetDescription("revoking"),
-			progressbar.OptionShowCount(),
-			progressbar.OptionShowIts(),
-			progressbar.OptionSetItsString("keys"),
-			progressbar.OptionThrottle(100*time.Millisecond),
-			progressbar.OptionClearOnFinish(),
-		)
-	}
+func newReporter(io *iostreams.IOStreams, out output.Writer, log *audit.Log, format string, total int, st settings, resume string, debug bool) *reporter {
+	r := &reporter{io: io, out: out, audit: log, format: format, resume: resume}
+	// A live line only where it cannot mix with results: stderr is a
+	// terminal, and stdout is that terminal too (cleared before each write)
+	// or holds a table written at the end. Into a pipe read by a pager or
+	// jq on the same screen, it would tear their lines: long waits are then
+	// said as plain lines.
+	// The --debug trace, written as requests go, would scroll it away.
+	live := io.IsStderrTTY() && (io.IsStdoutTTY() || format == output.FormatTable) && !debug
+	r.status = newStatus(io.ErrOut, io.ErrWidth, live, total, st.concurrency, st.perProvider)
+	r.status.begin()
 	return r
 }
 
-// waiting tells a person at a terminal that a provider asked keyctl to wait.
-// Keys wait together, so the note is said once per pause.
-func (r *reporter) waiting(provider string, until time.Time) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if !r.io.IsStderrTTY() || !until.After(r.lastPause[provider]) {
-		return
-	}
-	r.lastPause[provider] = until
-	note := fmt.Sprintf("%s asked to wait until %s (Retry-After); waiting", provider, until.Local().Format("15:04:05"))
-	if r.bar != nil {
-		r.bar.Describe(note)
-		return
-	}
-	fmt.Fprintf(r.io.ErrOut, "keyctl: %s\n", note)
-}
+// waiting hears of every wait a provider asked for.
+func (r *reporter) waiting(w engine.Wait) { r.status.waiting(w) }
 
 func (r *reporter) report(batch []engine.Result) {
 	if r.audit != nil && r.auditErr == nil {
 		if err := r.audit.Append(batch); err != nil {
 			r.auditErr = err
-			r.clearBar()
-			fmt.Fprintf(r.io.ErrOut, "keyctl: %v; results from here on are not in the audit log\n", err)
+			r.status.quiet(func() {
+				fmt.Fprintf(r.io.ErrOut, "keyctl: %v; results from here on are not in the audit log\n", err)
+			})
 		}
 	}
 	for _, res := range batch {
 		r.code.Add(res.ExitCode)
 		r.summary.Add(res)
+		r.recap.add(res)
 	}
 	if r.writeErr == nil {
-		r.writeErr = r.out.Write(batch)
+		r.status.quiet(func() { r.writeErr = r.out.Write(batch) })
 		r.checkClosed()
 	}
-	if r.bar != nil {
-		r.mu.Lock()
-		r.bar.Describe("revoking")
-		_ = r.bar.Add(len(batch))
-		r.mu.Unlock()
-	}
+	r.status.finished(batch)
 }
 
 // checkClosed stops the run once standard output is closed: nobody reads
@@ -108,7 +91,7 @@ func (r *reporter) checkClosed() {
 	if r.stop != nil {
 		r.stop()
 	}
-	r.clearBar()
+	r.status.end()
 	where := "every result is in the audit log " + r.auditPath + "; re-run with --resume to send only the rest"
 	if r.audit == nil || r.auditErr != nil {
 		where = "the audit log is off, so results from here on are not recorded; re-run to revoke the rest"
@@ -116,23 +99,35 @@ func (r *reporter) checkClosed() {
 	fmt.Fprintf(r.io.ErrOut, "keyctl: standard output was closed (the program reading it exited); stopped: keys not yet sent are skipped; %s\n", where)
 }
 
-func (r *reporter) clearBar() {
-	if r.bar != nil {
-		_ = r.bar.Clear()
-	}
-}
-
 // finish closes the output and returns the run's error.
 func (r *reporter) finish() error {
-	if r.bar != nil {
-		_ = r.bar.Finish()
-	}
+	r.status.end()
 	if err := r.out.Close(); r.writeErr == nil {
 		r.writeErr = err
 		r.checkClosed()
 	}
-	if r.format == output.FormatJSON && r.io.IsStderrTTY() && r.summary.Total > 1 {
-		fmt.Fprintln(r.io.ErrOut, r.summary)
+	if r.signals != nil && r.signals.Err() != nil && !r.outputClosed {
+		fmt.Fprintf(r.io.ErrOut, "keyctl: stopped (%v)\n", context.Cause(r.signals))
+		r.stopSaid = true
+	}
+	// The summary and the recap go where a person reads: after the table,
+	// or on stderr at a terminal when stdout holds JSON.
+	human := r.io.Out
+	style := output.StyleOf(r.io)
+	if r.format == output.FormatJSON {
+		human, style = r.io.ErrOut, output.Style{Width: r.io.ErrWidth(), Color: r.io.ColorErr()}
+		if r.io.IsStderrTTY() && r.summary.Total > 1 {
+			fmt.Fprintln(r.io.ErrOut, r.summary)
+		}
+	}
+	switch {
+	case r.writeErr != nil || r.recap.empty():
+	case r.format == output.FormatTable || r.io.IsStderrTTY():
+		r.recap.write(human, style, r.resume)
+	case r.resume != "" && r.recap.interrupted():
+		// A script's run that failed says so by its exit code; one that was
+		// interrupted also says how to finish it.
+		fmt.Fprintf(r.io.ErrOut, "keyctl: interrupted; to finish: %s\n", r.resume)
 	}
 	if r.outputClosed {
 		return &cmdutil.ExitError{Code: exit.OutputClosed}
@@ -146,7 +141,7 @@ func (r *reporter) finish() error {
 		code = exit.Unexpected
 	}
 	if code != exit.OK {
-		return &cmdutil.ExitError{Code: code}
+		return &cmdutil.ExitError{Code: code, StopSaid: r.stopSaid}
 	}
 	return nil
 }

@@ -28,7 +28,6 @@ import (
 	"github.com/keyctl/keyctl/internal/retry"
 	engine "github.com/keyctl/keyctl/internal/revoke"
 	"github.com/keyctl/keyctl/internal/sandbox"
-	"github.com/keyctl/keyctl/internal/sanitize"
 	"github.com/keyctl/keyctl/providers"
 )
 
@@ -218,7 +217,10 @@ func revokeRun(ctx context.Context, opts *RevokeOptions) error {
 		defer from.Close()
 	}
 
-	total, err := confirmBatch(ctx, opts, b)
+	if err := loadResume(opts, st, b); err != nil {
+		return err
+	}
+	total, err := confirmBatch(ctx, opts, b, cfg.Profile().Value)
 	if err != nil {
 		return err
 	}
@@ -244,7 +246,7 @@ func revokeRun(ctx context.Context, opts *RevokeOptions) error {
 	if err != nil {
 		return &config.Error{Msg: err.Error()}
 	}
-	w, err := output.New(st.output, opts.IO.Out)
+	w, err := output.New(st.output, opts.IO.Out, output.StyleOf(opts.IO))
 	if err != nil {
 		return err
 	}
@@ -264,50 +266,58 @@ func revokeRun(ctx context.Context, opts *RevokeOptions) error {
 			fmt.Fprintf(opts.IO.ErrOut, "keyctl: stopped; standard input was not read past line %d\n", line)
 		})
 	}
-	rep := newReporter(opts.IO, w, auditLog, st.output, total)
+	rep := newReporter(opts.IO, w, auditLog, st.output, total, st, resumeCommand(opts, st.audit), opts.Debug)
 	rep.auditPath = st.auditPath
 	rep.stop = stopRun
-	eng.Waiting = rep.waiting
-	eng.Run(runCtx, b.jobs(entries), rep.report)
+	rep.signals = ctx
+	opts.IO.ErrOut = rep.status.guard(opts.IO.ErrOut) // warnings during the run erase the status line first
+	eng.WaitingFor = rep.waiting
+	eng.Run(runCtx, rep.status.track(b.jobs(entries)), rep.report)
 	return rep.finish()
 }
 
 // confirmBatch asks a person at a terminal before a batch of more than one
-// key, showing the count per provider, and returns the number of keys for
-// the progress bar (-1 when unknown). Counting reads a --from file twice,
+// key, naming what will be sent where, and returns the number of keys for
+// the status line (-1 when unknown). Counting reads a --from file twice,
 // so it is only done for a terminal; standard input cannot be read twice.
-func confirmBatch(ctx context.Context, opts *RevokeOptions, b *batch) (int, error) {
+func confirmBatch(ctx context.Context, opts *RevokeOptions, b *batch, profile string) (int, error) {
 	if opts.From == "-" || !(opts.IO.CanPrompt() || opts.IO.IsStderrTTY()) {
 		return -1, nil
 	}
-	counts, n, err := b.countByProvider()
+	pl, err := b.plan()
 	if err != nil {
 		return 0, cmdutil.FlagErrorf("--from: %v", err)
 	}
-	if opts.Yes || opts.DryRun || n <= 1 || !opts.IO.CanPrompt() {
-		return n, nil
+	if opts.Yes || opts.DryRun || pl.sent() <= 1 || !opts.IO.CanPrompt() {
+		return pl.entries, nil
 	}
-	ok, err := confirm(ctx, opts.IO, fmt.Sprintf("Revoke %d keys (%s)?", n, describeCounts(counts)))
+	ok, err := confirm(ctx, opts.IO, pl.question(profile))
 	if err != nil || !ok {
 		fmt.Fprintln(opts.IO.ErrOut, "Nothing sent.")
 		return 0, &cmdutil.ExitError{Code: exit.Interrupted}
 	}
-	return n, nil
+	return pl.entries, nil
 }
 
-// openAudit loads the --resume set from the audit log and opens the log for
-// appending (nil when it is off).
-func openAudit(opts *RevokeOptions, st settings, b *batch) (*audit.Log, error) {
-	if opts.Resume {
-		var err error
-		if b.resumed, err = audit.Revoked(st.auditPath); err != nil {
-			return nil, &config.Error{Msg: err.Error()}
-		}
-		if n := b.resumed.Unreadable; n > 0 {
-			fmt.Fprintf(opts.IO.ErrOut, "keyctl: warning: --resume ignored %d unreadable line(s) of the audit log %s (cut short by a crash, or over %d bytes); keys recorded only there are sent again\n",
-				n, st.auditPath, audit.MaxLine)
-		}
+// loadResume loads the --resume set from the audit log, before the
+// confirmation so that it does not count keys --resume skips.
+func loadResume(opts *RevokeOptions, st settings, b *batch) error {
+	if !opts.Resume {
+		return nil
 	}
+	var err error
+	if b.resumed, err = audit.Revoked(st.auditPath); err != nil {
+		return &config.Error{Msg: err.Error()}
+	}
+	if n := b.resumed.Unreadable; n > 0 {
+		fmt.Fprintf(opts.IO.ErrOut, "keyctl: warning: --resume ignored %d unreadable line(s) of the audit log %s (cut short by a crash, or over %d bytes); keys recorded only there are sent again\n",
+			n, st.auditPath, audit.MaxLine)
+	}
+	return nil
+}
+
+// openAudit opens the audit log for appending (nil when it is off).
+func openAudit(opts *RevokeOptions, st settings, b *batch) (*audit.Log, error) {
 	if !st.audit {
 		return nil, nil
 	}
@@ -318,13 +328,13 @@ func openAudit(opts *RevokeOptions, st settings, b *batch) (*audit.Log, error) {
 	return log, nil
 }
 
-// maxQuestion bounds a confirmation question, which names providers from input.
-const maxQuestion = 1024
-
 // confirm asks a yes/no question on the terminal. Ctrl-C while it waits is
 // a no.
 func confirm(ctx context.Context, io *iostreams.IOStreams, question string) (bool, error) {
-	fmt.Fprintf(io.ErrOut, "%s [y/N] ", sanitize.Line(question, maxQuestion))
+	// The question is keyctl's own layout; the parts that come from input
+	// or config (provider names, hosts, the profile) were sanitized where
+	// the plan put them in.
+	fmt.Fprintf(io.ErrOut, "%s [y/N] ", question)
 	type reply struct {
 		text string
 		err  error

@@ -4,8 +4,10 @@ package sandbox
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"sort"
 	"strings"
@@ -55,7 +57,12 @@ the process instead.`,
 			}
 			sb := sandbox.New(opts)
 			srv, err := sandbox.Start(sb, addr, allowRemote)
-			if err != nil {
+			var opErr *net.OpError
+			switch {
+			case errors.As(err, &opErr):
+				// Not a usage error: the address is fine, something holds it.
+				return fmt.Errorf("cannot listen on %s: %v; if another sandbox runs there, use it (eval \"$(keyctl sandbox env --addr %s)\"), or pick another address with --addr, e.g. --addr 127.0.0.1:0 for any free port (the port is printed)", addr, opErr.Err, addr)
+			case err != nil:
 				return cmdutil.FlagErrorf("%v", err)
 			}
 			defer srv.Close()
@@ -120,20 +127,30 @@ func newCmdEnv(f *cmdutil.Factory) *cobra.Command {
 }
 
 func newCmdKeys(f *cmdutil.Factory) *cobra.Command {
-	var addr string
+	var addr, format string
 	cmd := &cobra.Command{
 		Use:   "keys",
-		Short: "List the keys of a running sandbox with their state (JSON Lines)",
-		Args:  cobra.NoArgs,
+		Short: "List the keys of a running sandbox with their state",
+		Long: `List the keys of a running sandbox with their state: a table at a
+terminal, JSON Lines otherwise (-o to choose).`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			format, err := output.Choose(format, f.IO.IsStdoutTTY())
+			if err != nil {
+				return &cmdutil.FlagError{Err: err}
+			}
 			var keys []sandbox.Key
 			if err := admin(http.MethodGet, "http://"+addr+"/_sandbox/keys", &keys); err != nil {
 				return err
 			}
-			return output.List(f.IO.Out, output.FormatJSON, keys, nil, nil)
+			return output.List(f.IO.Out, format, keys, []string{"Provider", "ID", "State", "Created", "Note"}, func(k sandbox.Key) []string {
+				return []string{k.Provider, k.ID, k.State, k.CreatedAt.Local().Format(time.DateTime), k.Note}
+			}, output.StyleOf(f.IO))
 		},
 	}
 	addrFlag(cmd, &addr)
+	cmd.Flags().StringVarP(&format, "output", "o", "", "output format: table or json (default: table on a terminal, json otherwise)")
+	_ = cmd.RegisterFlagCompletionFunc("output", cobra.FixedCompletions(output.Formats, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
 

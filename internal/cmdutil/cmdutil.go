@@ -62,7 +62,13 @@ func FlagErrorf(format string, args ...any) error {
 }
 
 // ExitError ends the run with Code after the results were already printed.
-type ExitError struct{ Code exit.Code }
+// StopSaid tells that the command already said why a signal stopped it, so
+// that the reason is not repeated after its last words (the command that
+// finishes the run).
+type ExitError struct {
+	Code     exit.Code
+	StopSaid bool
+}
 
 func (e *ExitError) Error() string { return fmt.Sprintf("exit %d", int(e.Code)) }
 

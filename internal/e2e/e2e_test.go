@@ -196,6 +196,10 @@ func TestBinaryInterruptedStdinBatch(t *testing.T) {
 	if !strings.Contains(errOut.String(), "standard input was not read past line 4") {
 		t.Fatalf("stderr %q", errOut.String())
 	}
+	// Not a terminal: the way to finish is a plain line.
+	if !strings.Contains(errOut.String(), "keyctl: interrupted; to finish: (the same input) | keyctl revoke lava --base-url "+srv.URL+" --from - --per-provider 1 --resume\n") {
+		t.Fatalf("no command to finish: %q", errOut.String())
+	}
 }
 
 func TestConcurrentProcessesShareTheAuditLog(t *testing.T) {

@@ -107,8 +107,19 @@ func Help() string {
 	b.WriteString("keyctl exits with one of these codes; scripts can branch on them.\n")
 	b.WriteString("In a batch, the run exits 0 when every key ended well, otherwise with the code\n")
 	b.WriteString("the failed keys share, or 12 when they differ.\n\n")
+	// Meanings wrap under their column so the table fits 80 columns at a
+	// terminal and in the man page, which indents it by 7.
+	const indent, width = 21, 72
 	for _, e := range Table {
-		fmt.Fprintf(&b, "  %3d  %-13s %s\n", int(e.Code), e.Name, e.Meaning)
+		line := fmt.Sprintf("  %3d  %-13s", int(e.Code), e.Name)
+		for _, word := range strings.Fields(e.Meaning) {
+			if len(line) > indent && len(line)+1+len(word) > width {
+				b.WriteString(line + "\n")
+				line = strings.Repeat(" ", indent-1)
+			}
+			line += " " + word
+		}
+		b.WriteString(line + "\n")
 	}
 	return b.String()
 }

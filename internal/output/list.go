@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-
-	"github.com/olekukonko/tablewriter"
 )
 
 // Choose is the format to use: the one asked for, else a table for a person
@@ -23,8 +21,9 @@ func Choose(asked string, stdoutTTY bool) (string, error) {
 	return FormatJSON, nil
 }
 
-// List writes items as JSON Lines, or as a table of header and row(item).
-func List[T any](w io.Writer, format string, items []T, header []string, row func(T) []string) error {
+// List writes items as JSON Lines, or as a table of header and row(item)
+// drawn in style (the first one given; none: no width limit, no colour).
+func List[T any](w io.Writer, format string, items []T, header []string, row func(T) []string, style ...Style) error {
 	if format == FormatJSON {
 		enc := json.NewEncoder(w)
 		enc.SetEscapeHTML(false)
@@ -35,12 +34,12 @@ func List[T any](w io.Writer, format string, items []T, header []string, row fun
 		}
 		return nil
 	}
-	t := tablewriter.NewWriter(w)
-	t.Header(header)
-	for _, it := range items {
-		if err := t.Append(row(it)); err != nil {
-			return err
-		}
+	g := &grid{header: header, flex: -1}
+	if len(style) > 0 {
+		g.style = style[0]
 	}
-	return t.Render()
+	for _, it := range items {
+		g.rows = append(g.rows, row(it))
+	}
+	return g.render(w)
 }

@@ -4,6 +4,7 @@ package output
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -11,7 +12,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/olekukonko/tablewriter"
+	"github.com/fatih/color"
 
 	"github.com/keyctl/keyctl/internal/revoke"
 	"github.com/keyctl/keyctl/providers"
@@ -33,13 +34,13 @@ type Writer interface {
 	Close() error
 }
 
-// New returns a writer for format.
-func New(format string, w io.Writer) (Writer, error) {
+// New returns a writer for format; a table is drawn in style.
+func New(format string, w io.Writer, style Style) (Writer, error) {
 	switch format {
 	case FormatJSON:
 		return NewJSON(w), nil
 	case FormatTable:
-		return &Table{w: w}, nil
+		return &Table{w: w, style: style}, nil
 	}
 	return nil, fmt.Errorf("unknown output format %q (use %s)", format, strings.Join(Formats, " or "))
 }
@@ -75,6 +76,7 @@ func (j *JSON) Close() error { return j.buf.Flush() }
 // Table collects results and renders them in input order with a summary.
 type Table struct {
 	w       io.Writer
+	style   Style
 	results []revoke.Result
 }
 
@@ -84,27 +86,63 @@ func (t *Table) Write(batch []revoke.Result) error {
 	return nil
 }
 
-// Close renders the table and the summary line.
+// Close renders the table and the summary line. Messages are cut to fit
+// the terminal; a note says so and where the full text is.
 func (t *Table) Close() error {
 	sort.SliceStable(t.results, func(i, j int) bool { return t.results[i].Seq < t.results[j].Seq })
-	tw := tablewriter.NewWriter(t.w)
-	tw.Header("Provider", "ID", "Outcome", "HTTP", "Attempts", "Message")
-	for _, r := range t.results {
+	g := &grid{
+		header:   []string{"Provider", "ID", "Outcome", "HTTP", "Tries", "Message"},
+		flex:     5,
+		optional: []int{4, 3}, // tries, then HTTP: both are in -o json, the status also in the message
+		style:    t.style,
+	}
+	paints := make([]*color.Color, len(t.results))
+	for i, r := range t.results {
 		status := "-"
 		if r.HTTPStatus != 0 {
 			status = strconv.Itoa(r.HTTPStatus)
 		}
-		if err := tw.Append(r.Provider, r.ID, string(r.Outcome), status, strconv.Itoa(r.Attempts), r.Message); err != nil {
-			return err
+		g.rows = append(g.rows, []string{r.Provider, r.ID, string(r.Outcome), status, strconv.Itoa(r.Attempts), r.Message})
+		paints[i] = OutcomeColor(r, t.style.Color)
+	}
+	g.paint = func(row, col int, s string) string {
+		if col != 2 {
+			return s
 		}
+		return paints[row].Sprint(s)
 	}
 	if len(t.results) > 0 {
-		if err := tw.Render(); err != nil {
+		if err := g.render(t.w); err != nil {
 			return err
 		}
 	}
-	_, err := fmt.Fprintln(t.w, Summarize(t.results))
+	// The summary and the note fit the terminal too.
+	var tail bytes.Buffer
+	WriteWrapped(&tail, Summarize(t.results).String(), t.style.Width, "  ")
+	if note := g.note(); note != "" {
+		WriteWrapped(&tail, note, t.style.Width, " ")
+	}
+	_, err := t.w.Write(tail.Bytes())
 	return err
+}
+
+// OutcomeColor is the colour of a result's outcome: green for a dead key,
+// red for a failure, yellow for a key that was already dead or not found
+// but accepted, dim for keys not sent (skipped, duplicate, dry run).
+func OutcomeColor(r revoke.Result, on bool) *color.Color {
+	var c *color.Color
+	switch {
+	case !r.OK() && r.Outcome != providers.Skipped:
+		c = color.New(color.FgRed, color.Bold)
+	case r.Outcome == providers.Revoked:
+		c = color.New(color.FgGreen)
+	case r.Outcome == providers.AlreadyRevoked, r.Outcome == providers.NotFound:
+		c = color.New(color.FgYellow)
+	default:
+		c = color.New(color.Faint)
+	}
+	setColor(c, on)
+	return c
 }
 
 // Summary counts results by outcome.

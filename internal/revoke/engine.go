@@ -37,6 +37,29 @@ type Engine struct {
 	// Waiting, when set, hears of every wait the provider asked for, so a
 	// person at a terminal knows why nothing moves for 15 seconds.
 	Waiting func(provider string, until time.Time)
+	// WaitingFor, when set, hears of the same waits with the key and
+	// whether the wait concerns that key alone, so the person can be told
+	// which key waits and why.
+	WaitingFor func(Wait)
+}
+
+// Wait is one wait a provider asked for.
+type Wait struct {
+	Provider string
+	ID       string    // the key that is waiting
+	KeyOnly  bool      // the provider's Retry-After concerns this key alone
+	Status   int       // the status that asked for it; 0 for a provider-wide pause already set
+	Until    time.Time // when the key may be sent again
+}
+
+// notifyWait tells Waiting and WaitingFor of a wait.
+func (e *Engine) notifyWait(j Job, until time.Time, keyOnly bool, status int) {
+	if e.Waiting != nil {
+		e.Waiting(j.Provider.Info().Name, until)
+	}
+	if e.WaitingFor != nil {
+		e.WaitingFor(Wait{Provider: j.Provider.Info().Name, ID: j.ID, KeyOnly: keyOnly, Status: status, Until: until})
+	}
 }
 
 // Sink receives results in batches: everything that finished since the last
@@ -296,8 +319,8 @@ func (e *Engine) process(ctx context.Context, j Job, l *lane, global chan struct
 		// A pause set by any key's 429/503 applies to this one too.
 		if until := l.pausedUntil(); until.After(e.Clock.Now()) {
 			d := e.Policy.AfterProvider(until.Sub(e.Clock.Now()))
-			if e.Waiting != nil && waited+d <= e.Policy.MaxWait {
-				e.Waiting(j.Provider.Info().Name, until)
+			if waited+d <= e.Policy.MaxWait {
+				e.notifyWait(j, until, false, 0)
 			}
 			ok, err := wait(d)
 			if err != nil {
@@ -375,8 +398,8 @@ func (e *Engine) process(ctx context.Context, j Job, l *lane, global chan struct
 					if hasAsked && asked > 0 && !out.KeyOnly {
 						continue // the lane's pause makes the wait at the top of the loop
 					}
-					if hasAsked && e.Waiting != nil && asked > 0 {
-						e.Waiting(j.Provider.Info().Name, now.Add(asked))
+					if hasAsked && asked > 0 {
+						e.notifyWait(j, now.Add(asked), out.KeyOnly, a.status)
 					}
 					if _, err := wait(d); err != nil {
 						return stopWaiting()

@@ -183,6 +183,8 @@ func NewDefined(d *Definition) (*Defined, error) {
 		Auth:           d.authText(),
 		Credential:     d.Credential.Describe,
 		IDPattern:      d.ID.Pattern,
+		Confidence:     d.Confidence,
+		Experimental:   d.Experimental,
 	}
 	if p.info.Credential == "" {
 		p.info.Credential = "the " + d.Title + " API credential"

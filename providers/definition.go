@@ -37,8 +37,16 @@ type Definition struct {
 	Credential CredentialDef `yaml:"credential"`
 	ID         IDDef         `yaml:"id"`
 	RateLimit  string        `yaml:"rate_limit"` // the documented limit, in words
-	Revoke     Operation     `yaml:"revoke"`
-	Sandbox    *SandboxDef   `yaml:"sandbox"`
+	// Confidence is how sure the facts are, as the provider's sources allow:
+	// official-openapi, official-docs or partial. Sources name them (an
+	// official OpenAPI file as owner/repo:path@commit, or a docs page).
+	Confidence string   `yaml:"confidence"`
+	Sources    []string `yaml:"sources"`
+	// Experimental, when set, is the doubt that remains (an endpoint whose
+	// availability is unverified): shown by 'keyctl providers' and the docs.
+	Experimental string      `yaml:"experimental"`
+	Revoke       Operation   `yaml:"revoke"`
+	Sandbox      *SandboxDef `yaml:"sandbox"`
 
 	file string // where it was loaded from, for messages
 }
@@ -372,6 +380,11 @@ func (d *Definition) check(c *checker) {
 		d.Title = d.Name
 	}
 	checkBaseURL(c, "base_url", d.BaseURL)
+	switch d.Confidence {
+	case "", "official-openapi", "official-docs", "partial":
+	default:
+		c.fail("confidence", "%q: one of official-openapi, official-docs or partial", d.Confidence)
+	}
 	seen := map[string]bool{}
 	for i, p := range d.Params {
 		f := fmt.Sprintf("params.%d.name", i)

@@ -16,15 +16,15 @@ const (
 // MarkdownTable is the README's provider table, one row per definition.
 func MarkdownTable(defs []*Definition) string {
 	var b strings.Builder
-	b.WriteString("| provider | credential (env var) | request sent | default base URL |\n|---|---|---|---|\n")
+	b.WriteString("| provider | credential (env var) | request sent | default base URL | confidence |\n|---|---|---|---|---|\n")
 	for _, d := range defs {
 		p, err := NewDefined(d)
 		if err != nil {
 			continue
 		}
 		i := p.Info()
-		fmt.Fprintf(&b, "| [`%s`](docs/providers.md#%s) | %s: `KEYCTL_%s_TOKEN` | `%s`, `%s` | `%s` |\n",
-			i.Name, i.Name, mdCell(i.Credential), strings.ToUpper(i.Name), i.Endpoint, i.Auth, i.DefaultBaseURL)
+		fmt.Fprintf(&b, "| [`%s`](docs/providers.md#%s) | %s: `KEYCTL_%s_TOKEN` | `%s`, `%s` | `%s` | %s |\n",
+			i.Name, i.Name, mdCell(i.Credential), strings.ToUpper(i.Name), i.Endpoint, i.Auth, i.DefaultBaseURL, confidenceText(i))
 	}
 	return b.String()
 }
@@ -50,6 +50,9 @@ func MarkdownDetails(defs []*Definition) string {
 			fmt.Fprintf(&b, " ([documentation](%s))", d.Docs)
 		}
 		b.WriteString(".\n\n")
+		if d.Experimental != "" {
+			fmt.Fprintf(&b, "**Experimental:** %s\n\n", mdCell(d.Experimental))
+		}
 		fmt.Fprintf(&b, "- request: `%s %s%s`\n", d.Revoke.Request.Method, d.BaseURL, d.Revoke.Request.Path)
 		fmt.Fprintf(&b, "- credential: %s, sent as `%s`; `KEYCTL_%s_TOKEN` or `providers.%s.token`\n", mdCell(i.Credential), i.Auth, strings.ToUpper(i.Name), i.Name)
 		for _, prm := range d.Params {
@@ -63,6 +66,12 @@ func MarkdownDetails(defs []*Definition) string {
 		}
 		if d.RateLimit != "" {
 			fmt.Fprintf(&b, "- documented rate limit: %s\n", mdCell(d.RateLimit))
+		}
+		if d.Confidence != "" {
+			fmt.Fprintf(&b, "- confidence: %s\n", d.Confidence)
+		}
+		for _, src := range d.Sources {
+			fmt.Fprintf(&b, "- source: %s\n", mdCell(src))
 		}
 		b.WriteString("\n| status | outcome | exit | meaning |\n|---|---|---|---|\n")
 		keys := make([]int, 0, len(d.Revoke.Answers))
@@ -104,6 +113,19 @@ func MarkdownDetails(defs []*Definition) string {
 		}
 	}
 	return b.String()
+}
+
+// confidenceText is the confidence column: how sure the facts are, and
+// "experimental" where a doubt remains.
+func confidenceText(i Info) string {
+	t := i.Confidence
+	if t == "" {
+		t = "-"
+	}
+	if i.Experimental != "" {
+		t += ", experimental"
+	}
+	return t
 }
 
 func mdCell(s string) string {

@@ -46,6 +46,8 @@ type Info struct {
 	Auth           string // how the credential is sent, e.g. "Authorization: Bearer <token>"
 	Credential     string // what credential is needed, in the user's words
 	IDPattern      string // documented id pattern, if any
+	Confidence     string // official-openapi, official-docs, partial; "" for a user's own
+	Experimental   string // the doubt that remains, if the provider is experimental
 }
 
 // Target is where and with what credential a request is sent.

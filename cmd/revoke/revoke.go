@@ -133,7 +133,7 @@ The exit code tells scripts what happened: see 'keyctl help exit-codes'.`,
 	fl.BoolVar(&opts.NoAudit, "no-audit", false, "do not write the audit log")
 	fl.BoolVar(&opts.Resume, "resume", false, "skip keys the audit log shows as revoked or already revoked")
 	fl.BoolVarP(&opts.Yes, "yes", "y", false, "do not ask for confirmation before a batch")
-	fl.BoolVar(&opts.TokenStdin, "token-stdin", false, "read the provider's credential from the first line of standard input")
+	fl.BoolVar(&opts.TokenStdin, "token-stdin", false, "read the provider's credential from the first line of standard input (on a terminal: prompted, not echoed)")
 	fl.BoolVar(&opts.IgnoreMissing, "ignore-missing", false, "count keys not found (404) as success")
 	fl.BoolVar(&opts.DryRun, "dry-run", false, "print the requests that would be sent and send nothing")
 	fl.BoolVar(&opts.SkipIDCheck, "skip-id-check", false, "send ids that do not match the provider's documented pattern")

@@ -52,7 +52,7 @@ type grid struct {
 	// cut below minFlex or another column is cut at all.
 	optional []int
 	// paint colours a body cell after it is cut to fit; nil paints nothing.
-	paint func(row, col int, padded string) string
+	paint func(row, col int, cell string) string
 	style Style
 	// cut reports whether some cell lost text; hidden names the columns
 	// left out.

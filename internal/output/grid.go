@@ -7,6 +7,7 @@ import (
 
 	"github.com/fatih/color"
 	"github.com/mattn/go-runewidth"
+	"github.com/olekukonko/tablewriter/pkg/twwidth"
 
 	"github.com/keyctl/keyctl/internal/iostreams"
 )
@@ -50,8 +51,8 @@ type grid struct {
 	// optional columns are hidden, in this order, before the flex column is
 	// cut below minFlex or another column is cut at all.
 	optional []int
-	// paint colours a body cell after it is padded; nil paints nothing.
-	paint func(row, col int, padded string) string
+	// paint colours a body cell after it is cut to fit; nil paints nothing.
+	paint func(row, col int, cell string) string
 	style Style
 	// cut reports whether some cell lost text; hidden names the columns
 	// left out.
@@ -62,17 +63,18 @@ type grid struct {
 }
 
 // render writes the grid. Cells are cut with "…" so that no line is wider
-// than style.Width; the full text stays in -o json.
+// than style.Width; the full text stays in -o json. keyctl decides the
+// widths, the hidden columns and the cuts; tablewriter draws the result.
 func (g *grid) render(w io.Writer) error {
 	widths := make([]int, len(g.header))
 	for i, h := range g.header {
-		widths[i] = runewidth.StringWidth(h)
+		widths[i] = twwidth.Width(h)
 	}
 	for _, r := range g.rows {
 		for i := range widths {
 			if i < len(r) {
 				r[i] = oneLine(r[i])
-				widths[i] = max(widths[i], runewidth.StringWidth(r[i]))
+				widths[i] = max(widths[i], twwidth.Width(r[i]))
 			}
 		}
 	}
@@ -81,61 +83,52 @@ func (g *grid) render(w io.Writer) error {
 	}
 	visible := g.fit(widths)
 
-	header := color.New(color.Bold)
-	setColor(header, g.style.Color)
-	var b strings.Builder
-	line := func(cells []string, paint func(col int, s string) string) {
-		b.Reset()
-		last := len(widths) - 1
-		for last > 0 && !visible[last] {
-			last--
+	var shown []int
+	for i := range widths {
+		if visible[i] {
+			shown = append(shown, i)
 		}
-		first := true
-		for i, wd := range widths {
-			if !visible[i] {
-				continue
-			}
+	}
+	// fitted is a line's visible cells, each cut to its column and then
+	// painted (colour after the cut, so an escape code is never cut).
+	fitted := func(cells []string, paint func(col int, s string) string) []string {
+		out := make([]string, len(shown))
+		for j, i := range shown {
 			cell := ""
 			if i < len(cells) {
 				cell = cells[i]
 			}
-			if runewidth.StringWidth(cell) > wd {
-				cell = runewidth.Truncate(cell, wd, ellipsis)
+			if twwidth.Width(cell) > widths[i] {
+				cell = twwidth.Truncate(cell, widths[i], ellipsis)
 				g.cut = true
-			}
-			if i < last {
-				cell = runewidth.FillRight(cell, wd)
 			}
 			if paint != nil {
 				cell = paint(i, cell)
 			}
-			if !first {
-				b.WriteString(gap)
-			}
-			first = false
-			b.WriteString(cell)
+			out[j] = cell
 		}
-		b.WriteString("\n")
+		return out
 	}
+	header := color.New(color.Bold)
+	setColor(header, g.style.Color)
 	upper := make([]string, len(g.header))
 	for i, h := range g.header {
 		upper[i] = strings.ToUpper(h)
 	}
-	line(upper, func(_ int, s string) string { return header.Sprint(s) })
-	if _, err := io.WriteString(w, b.String()); err != nil {
-		return err
-	}
+	head := fitted(upper, func(_ int, s string) string { return header.Sprint(s) })
+	body := make([][]string, len(g.rows))
 	for ri, r := range g.rows {
 		var paint func(int, string) string
 		if g.paint != nil && g.style.Color {
 			paint = func(col int, s string) string { return g.paint(ri, col, s) }
 		}
-		line(r, paint)
-		if _, err := io.WriteString(w, b.String()); err != nil {
-			return err
-		}
+		body[ri] = fitted(r, paint)
 	}
-	return nil
+	shownWidths := make([]int, len(shown))
+	for j, i := range shown {
+		shownWidths[j] = widths[i]
+	}
+	return draw(w, head, body, shownWidths)
 }
 
 // fit narrows columns until a line fits style.Width and returns which
@@ -151,7 +144,7 @@ func (g *grid) fit(widths []int) []bool {
 	if limit <= 0 {
 		return visible
 	}
-	floor := func(i int) int { return max(minCut, runewidth.StringWidth(g.header[i])) }
+	floor := func(i int) int { return max(minCut, twwidth.Width(g.header[i])) }
 	total := func() int {
 		n := 0
 		for i, w := range widths {

@@ -2,6 +2,8 @@ package output
 
 import (
 	"bytes"
+	"errors"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -87,5 +89,65 @@ func TestListFitsAndKeepsColumns(t *testing.T) {
 	}
 	if !strings.HasPrefix(buf.String(), "KEY        VALUE") {
 		t.Errorf("header:\n%s", buf.String())
+	}
+}
+
+var escapes = regexp.MustCompile("\x1b\\[[0-9;]*m")
+
+// Colour is put into the cells before tablewriter lays them out; its width
+// measure skips escape codes, so a coloured table is the plain one plus
+// colour: no column moves, nothing else is cut.
+func TestTableColourDoesNotMoveColumns(t *testing.T) {
+	for _, width := range []int{0, 60, 80, 200} {
+		plain := render(t, Style{Width: width})
+		coloured := render(t, Style{Width: width, Color: true})
+		if !strings.Contains(coloured, "\x1b[") {
+			t.Fatalf("width %d: no colour:\n%q", width, coloured)
+		}
+		if got := escapes.ReplaceAllString(coloured, ""); got != plain {
+			t.Errorf("width %d: colour changed the layout:\n%s\nwant:\n%s", width, got, plain)
+		}
+	}
+}
+
+// The cells reach the terminal as keyctl fitted them: tablewriter's header
+// formatting (KEY_NAME would become KEY NAME), trimming, wrapping and
+// borders are off, and the last column carries no padding.
+func TestTableDrawsCellsAsGiven(t *testing.T) {
+	type row struct{ k, v, n string }
+	items := []row{
+		{"  indented", strings.Repeat("a long value with spaces ", 6), "x"},
+		{"key_name", "v", "trailing  "},
+	}
+	var buf bytes.Buffer
+	if err := List(&buf, FormatTable, items, []string{"Key_Name", "Value", "Note"}, func(r row) []string { return []string{r.k, r.v, r.n} }); err != nil {
+		t.Fatal(err)
+	}
+	long := strings.Repeat("a long value with spaces ", 6)
+	want := "KEY_NAME    VALUE" + strings.Repeat(" ", len(long)-len("VALUE")) + "  NOTE\n" +
+		"  indented  " + long + "  x\n" +
+		"key_name    v" + strings.Repeat(" ", len(long)-1) + "  trailing  \n"
+	if buf.String() != want {
+		t.Errorf("got:\n%q\nwant:\n%q", buf.String(), want)
+	}
+}
+
+type failingWriter struct{}
+
+func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("broken pipe") }
+
+// tablewriter's renderer does not report write errors; the table must, or a
+// closed stdout would go unnoticed.
+func TestTableReportsAWriteError(t *testing.T) {
+	w, _ := New(FormatTable, failingWriter{}, Style{Width: 80})
+	if err := w.Write(results()); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err == nil || !strings.Contains(err.Error(), "broken pipe") {
+		t.Errorf("Close: %v, want the write error", err)
+	}
+	err := List(failingWriter{}, FormatTable, []string{"a"}, []string{"Key"}, func(s string) []string { return []string{s} })
+	if err == nil {
+		t.Error("List: no error from a failing writer")
 	}
 }

@@ -30,6 +30,7 @@ type reporter struct {
 
 	mu        sync.Mutex           // waiting is called from the engine's workers
 	lastPause map[string]time.Time // per provider, the pause already announced
+	paces     func() []engine.Pace // the engine's pace per provider, for the bar
 }
 
 func newReporter(io *iostreams.IOStreams, out output.Writer, log *audit.Log, format string, total int) *reporter {
@@ -83,7 +84,7 @@ func (r *reporter) report(batch []engine.Result) {
 	}
 	if r.bar != nil {
 		r.mu.Lock()
-		r.bar.Describe("revoking")
+		r.bar.Describe(r.description())
 		_ = r.bar.Add(len(batch))
 		r.mu.Unlock()
 	}
@@ -118,4 +119,37 @@ func (r *reporter) finish() error {
 		return &cmdutil.ExitError{Code: code}
 	}
 	return nil
+}
+
+// description is the bar's label: "revoking", followed by each provider
+// keyctl is holding back and why ("lava: 97/s, limited by the provider").
+func (r *reporter) description() string {
+	d := "revoking"
+	if r.paces == nil {
+		return d
+	}
+	for _, p := range r.paces() {
+		if p.Held == "" {
+			continue
+		}
+		if p.Rate > 0 {
+			d += fmt.Sprintf(" · %s: %s, limited by %s", p.Provider, perSecond(p.Rate), p.Held)
+		} else {
+			d += fmt.Sprintf(" · %s: limited by %s", p.Provider, p.Held)
+		}
+	}
+	return d
+}
+
+// perSecond renders a rate a person can read: 97/s, 2.5/s, 12/min, 60/h.
+func perSecond(rate float64) string {
+	switch {
+	case rate >= 10:
+		return fmt.Sprintf("%.0f/s", rate)
+	case rate >= 1:
+		return fmt.Sprintf("%.1f/s", rate)
+	case rate*60 >= 1:
+		return fmt.Sprintf("%.0f/min", rate*60)
+	}
+	return fmt.Sprintf("%.0f/h", rate*3600)
 }

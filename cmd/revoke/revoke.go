@@ -32,9 +32,11 @@ import (
 
 // Defaults of the settings a flag, KEYCTL_* variable or config key can set.
 const (
-	defaultTimeout     = 30 * time.Second
-	defaultConcurrency = 16
-	defaultPerProvider = 8
+	defaultTimeout = 30 * time.Second
+	// Caps, not targets: within them each provider's pace controller finds
+	// how many requests it accepts at once (internal/pace).
+	defaultConcurrency = 256
+	defaultPerProvider = 64
 )
 
 // RevokeOptions is everything a revocation run needs.
@@ -124,8 +126,8 @@ The exit code tells scripts what happened: see 'keyctl help exit-codes'.`,
 	fl.Int("retries", retry.DefaultPolicy().Retries, "attempts after the first for 429, 5xx and network errors")
 	fl.Duration("max-wait", retry.DefaultPolicy().MaxWait, "budget for all waiting between attempts of one key")
 	fl.Duration("timeout", defaultTimeout, "time limit of one attempt")
-	fl.Int("concurrency", defaultConcurrency, "requests in flight at once")
-	fl.Int("per-provider", defaultPerProvider, "requests in flight at once to one provider")
+	fl.Int("concurrency", defaultConcurrency, "most requests in flight at once")
+	fl.Int("per-provider", defaultPerProvider, "most requests in flight at once to one provider; within it keyctl adapts to what the provider accepts")
 	fl.String("audit-log", "", "append every result to this `file` (default $XDG_STATE_HOME/keyctl/audit.jsonl)")
 	fl.BoolVar(&opts.NoAudit, "no-audit", false, "do not write the audit log")
 	fl.BoolVar(&opts.Resume, "resume", false, "skip keys the audit log shows as revoked or already revoked")
@@ -249,6 +251,7 @@ func revokeRun(ctx context.Context, opts *RevokeOptions) error {
 	}
 	rep := newReporter(opts.IO, w, auditLog, st.output, total)
 	eng.Waiting = rep.waiting
+	rep.paces = eng.Paces
 	eng.Run(ctx, b.jobs(entries), rep.report)
 	return rep.finish()
 }

@@ -381,14 +381,16 @@ func (c *Controller) Done(now, sentAt time.Time, v Verdict, retryAfter ...time.D
 			// Refused again with nothing accepted since the last pause:
 			// the window is longer than the provider said. Halve.
 			rate = c.rate / 2
-		default:
-			// Refused before anything was accepted: one per window, to
-			// be probed upward from there.
-			rate = 1 / period.Seconds()
 		}
 		c.eventEnd = now
 		if len(retryAfter) > 0 && retryAfter[0] > 0 {
 			c.eventEnd = now.Add(retryAfter[0])
+		}
+		if rate <= 0 {
+			// Refused before anything was accepted: nothing to learn a
+			// rate from; the pause it asked for is the only guide.
+			c.eventAt, c.firstAccepted = now, time.Time{}
+			return
 		}
 		if !c.doc.IsZero() {
 			rate = min(rate, c.doc.PerSecond())

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -424,5 +425,67 @@ func TestRequestIDIsReported(t *testing.T) {
 	r := runOne(t, newEngine(t, testutil.NewClock()), job(t, lava.Adapter{}, srv.URL, "k"))
 	if r.RequestID != "req_abc123" {
 		t.Fatalf("request_id %q", r.RequestID)
+	}
+}
+
+// TestTransient503DoesNotSlowTheRestOfTheRun: one 503 with Retry-After: 5
+// pauses the provider for those 5 seconds, once. Later requests are not
+// spaced by it for the rest of the run, outside the --max-wait budget.
+func TestTransient503DoesNotSlowTheRestOfTheRun(t *testing.T) {
+	clock := testutil.NewClock()
+	srv := testutil.NewServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		if n == 2 {
+			testutil.Respond(w, 503, "", "Retry-After", "5")
+			return
+		}
+		testutil.Respond(w, 200, `{"id":"k","deleted":true}`)
+	})
+	e := newEngine(t, clock)
+	e.Concurrency, e.PerProvider = 1, 1
+	var jobs []revoke.Job
+	for i := range 20 {
+		jobs = append(jobs, job(t, lava.Adapter{}, srv.URL, fmt.Sprint("k", i)))
+	}
+	for _, r := range runJobs(context.Background(), e, jobs...) {
+		if r.Outcome != providers.Revoked {
+			t.Fatalf("result %+v", r)
+		}
+	}
+	if w := clock.Waited(); w < 5*time.Second || w > 7*time.Second {
+		t.Fatalf("waited %s in all for 20 keys after one 503 Retry-After: 5 (sleeps %v), want the 5 s pause once", w, clock.Sleeps)
+	}
+}
+
+// TestRateLimitHeadersAreHonoured: a provider that says with
+// X-RateLimit-Remaining: 0 and X-RateLimit-Reset that its window is spent
+// gets no request before the reset, though it answered 200.
+func TestRateLimitHeadersAreHonoured(t *testing.T) {
+	clock := testutil.NewClock()
+	var mu sync.Mutex
+	var at []time.Time
+	srv := testutil.NewServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		mu.Lock()
+		at = append(at, clock.Now())
+		mu.Unlock()
+		remaining := "1"
+		if n%2 == 0 {
+			remaining = "0"
+		}
+		testutil.Respond(w, 200, `{"id":"k","deleted":true}`, "X-RateLimit-Remaining", remaining, "X-RateLimit-Reset", "30")
+	})
+	e := newEngine(t, clock)
+	e.Concurrency, e.PerProvider = 1, 1
+	var jobs []revoke.Job
+	for i := range 4 {
+		jobs = append(jobs, job(t, lava.Adapter{}, srv.URL, fmt.Sprint("k", i)))
+	}
+	for _, r := range runJobs(context.Background(), e, jobs...) {
+		if r.Outcome != providers.Revoked || r.Attempts != 1 {
+			t.Fatalf("result %+v", r)
+		}
+	}
+	// Two requests per window of 30 s: the third waits for the reset.
+	if len(at) != 4 || at[2].Sub(at[1]) < 30*time.Second || at[1].Sub(at[0]) > time.Second {
+		t.Fatalf("requests at %v, want the third 30 s after the second", at)
 	}
 }

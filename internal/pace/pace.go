@@ -98,7 +98,7 @@ const (
 
 // Tuning. Each is explained where it is used.
 const (
-	initialLimit   = 16
+	initialLimit   = 24
 	growthPerSec   = 0.5
 	rttTolerance   = 2.0
 	rttSlack       = 5 * time.Millisecond
@@ -181,8 +181,10 @@ const (
 	ByDocument        // its documented limit
 )
 
-// New returns a controller starting at min(Cap, 16) requests in flight:
-// where keyctl's fixed default used to be, grown or shrunk from there.
+// New returns a controller starting at min(Cap, 24) requests in flight,
+// grown or shrunk from there: enough to reach 100 requests a second at
+// 200 ms without first creeping up to it, few enough that the burst of 429s
+// that teaches a limit stays small.
 func New(opts Options) *Controller {
 	c := &Controller{cap: max(opts.Cap, 1), doc: opts.Documented, wake: make(chan struct{})}
 	c.limit = float64(min(c.cap, initialLimit))

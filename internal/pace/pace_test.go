@@ -155,7 +155,7 @@ func TestConvergesToTheProviderLimit(t *testing.T) {
 	}
 	// Once learned, the pace holds just under the limit until it is
 	// probed again.
-	for s := 6; s < 16; s++ {
+	for s := 4; s < 13; s++ {
 		from := start.Add(time.Duration(s) * time.Second)
 		if n := inSpan(r.accepted, from, from.Add(time.Second)); n < 85 || n > 100 {
 			t.Errorf("second %d: %d accepted, want 85..100", s, n)
@@ -254,7 +254,7 @@ func TestRisingLatencyShrinksTheLimit(t *testing.T) {
 }
 
 // TestGrowsWhenNothingPushesBack: a provider 100 ms away with no limit; the
-// limit grows from 16 to the cap.
+// limit grows from 24 to the cap.
 func TestGrowsWhenNothingPushesBack(t *testing.T) {
 	c := New(Options{Cap: 64})
 	simulate(t, c, &fixedWindow{limitAt: steady(1 << 30)}, 3000, constant(100*time.Millisecond))
@@ -269,22 +269,22 @@ func TestOverloadHalvesOncePerRoundTrip(t *testing.T) {
 	c := New(Options{Cap: 64})
 	now := time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
 	var sent []time.Time
-	for range 16 {
+	for range 24 {
 		slot, ok := c.Reserve(now)
 		if !ok {
-			t.Fatal("no slot for the first 16")
+			t.Fatal("no slot for the first 24")
 		}
 		sent = append(sent, slot)
 	}
 	if _, ok := c.Reserve(now); ok {
-		t.Fatal("a 17th request in flight at the start")
+		t.Fatal("a 25th request in flight at the start")
 	}
 	back := now.Add(200 * time.Millisecond)
 	for _, s := range sent {
 		c.Done(back, s, Overloaded)
 	}
-	if st := c.Status(back); st.Allowed != 8 {
-		t.Fatalf("limit %d after one round of 503s, want 8", st.Allowed)
+	if st := c.Status(back); st.Allowed != 12 {
+		t.Fatalf("limit %d after one round of 503s, want 12", st.Allowed)
 	}
 }
 

@@ -157,6 +157,10 @@ type Controller struct {
 	answers   [4096]time.Time
 	answerIdx int
 	refine    bool
+	// A push-back before any acceptance: learn when its pause ends from
+	// the answers accepted to requests sent with it.
+	learnLate    bool
+	lateAccepted int
 	next      time.Time // the next free slot when paced
 
 	// Quota from the provider's rate-limit headers.
@@ -269,6 +273,19 @@ func (c *Controller) reserve(now time.Time) (time.Time, bool) {
 	if c.startedAt.IsZero() {
 		c.startedAt = now
 	}
+	if c.learnLate && !now.Before(c.until) {
+		// The pause after a push-back that came before any acceptance
+		// is over: what the burst got accepted is the rate.
+		c.learnLate = false
+		if c.lateAccepted > 0 {
+			c.rate = float64(c.lateAccepted) / c.period.Seconds() * margin
+			if !c.doc.IsZero() {
+				c.rate = min(c.rate, c.doc.PerSecond())
+			}
+			c.period, c.next = max(c.period, minPeriod), time.Time{}
+			c.limit = max(min(c.limit, math.Ceil(2*c.rate*c.rttShort)+1), 1)
+		}
+	}
 	c.inflight++
 	slot, why := now, NotHeld
 	later := func(t time.Time, r Reason) {
@@ -344,6 +361,9 @@ func (c *Controller) Done(now, sentAt time.Time, v Verdict, retryAfter ...time.D
 			c.firstAccepted = now
 		}
 		c.accepted++
+		if c.learnLate && !sentAt.After(c.eventAt) {
+			c.lateAccepted++
+		}
 		c.answers[c.answerIdx] = now
 		c.answerIdx = (c.answerIdx + 1) % len(c.answers)
 		if c.refine && now.After(c.eventAt) {
@@ -389,11 +409,15 @@ func (c *Controller) Done(now, sentAt time.Time, v Verdict, retryAfter ...time.D
 			c.eventEnd = now.Add(retryAfter[0])
 		}
 		if rate <= 0 {
-			// Refused before anything was accepted: nothing to learn a
-			// rate from; the pause it asked for is the only guide.
-			c.eventAt, c.firstAccepted = now, time.Time{}
+			// Refused before any answer was accepted. Answers to the
+			// requests sent with this one may still be on their way
+			// (all of a first burst arrive together): learn from them
+			// when the pause ends.
+			c.eventAt, c.firstAccepted, c.period = now, time.Time{}, period
+			c.learnLate, c.lateAccepted = c.rate == 0, 0
 			return
 		}
+		c.learnLate = false
 		if !c.doc.IsZero() {
 			rate = min(rate, c.doc.PerSecond())
 		}

@@ -333,3 +333,39 @@ func maxTime(a, b time.Time) time.Time {
 	}
 	return a
 }
+
+// TestLearnsFromABurstWhoseRefusalsCameFirst: the first burst's answers
+// come back in any order; when the 429s are read before the 200s, the rate
+// is learned from the 200s when the pause ends, not left unpaced.
+func TestLearnsFromABurstWhoseRefusalsCameFirst(t *testing.T) {
+	c := New(Options{Cap: 64})
+	now := time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
+	var sent []time.Time
+	for range 24 {
+		slot, _ := c.Reserve(now)
+		sent = append(sent, slot)
+	}
+	back := now.Add(2 * time.Millisecond)
+	for _, s := range sent[5:] {
+		c.Done(back, s, RateLimited, time.Second)
+		c.Pause(back.Add(time.Second))
+	}
+	for _, s := range sent[:5] {
+		c.Done(back, s, Accepted)
+	}
+	resume := back.Add(time.Second)
+	var slots []time.Time
+	at := resume
+	for range 5 {
+		slot, ok := c.Reserve(at)
+		if !ok {
+			t.Fatalf("no room after the pause: %+v", c.Status(at))
+		}
+		slots = append(slots, slot)
+		c.Done(slot, slot, Accepted)
+		at = slot
+	}
+	if last := slots[4]; last.Sub(resume) < 800*time.Millisecond {
+		t.Fatalf("5 requests after the pause by %s, want them paced at 5 a second", last.Sub(resume))
+	}
+}

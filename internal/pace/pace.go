@@ -161,7 +161,7 @@ type Controller struct {
 	// the answers accepted to requests sent with it.
 	learnLate    bool
 	lateAccepted int
-	next      time.Time // the next free slot when paced
+	next         time.Time // the next free slot when paced
 
 	// Quota from the provider's rate-limit headers.
 	quotaLeft  int // requests that may still leave before quotaReset

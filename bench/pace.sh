@@ -38,7 +38,7 @@ run() { # label, ids, n, ideal
 }
 
 echo "== a. 200 ms away, 100 requests/s allowed, 1,000 ids, default flags"
-start_sandbox 127.0.0.1:18791 --latency 200ms --rate-limit 100
+start_sandbox 127.0.0.1:0 --latency 200ms --rate-limit 100
 for round in $(seq "$rounds"); do
   seq -f "a$round-%04g" 1 1000 > "$work/ids"
   run "round $round" "$work/ids" 1000 10
@@ -47,7 +47,7 @@ done
 kill %1; wait 2>/dev/null || true
 
 echo "== b. 5 requests/s allowed, 60 ids, default flags"
-start_sandbox 127.0.0.1:18792 --rate-limit 5
+start_sandbox 127.0.0.1:0 --rate-limit 5
 for round in $(seq "$rounds"); do
   seq -f "b$round-%04g" 1 60 > "$work/ids"
   run "round $round" "$work/ids" 60 12

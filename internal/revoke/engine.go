@@ -345,7 +345,15 @@ func (e *Engine) process(ctx context.Context, j Job, l *lane, global chan struct
 			asked, hasAsked = quota.Reset, true
 		}
 		l.ctrl.Done(now, sentAt, verdict(a.status, out.KeyOnly, retryable, honour), asked)
-		if hasQuota {
+		switch {
+		case quota.Exhausted() && !out.KeyOnly:
+			// The provider's window is spent: a pause like Retry-After,
+			// waited within each key's budget (a hostile reset of a year
+			// fails keys with exit 9 instead of stalling the run).
+			l.ctrl.Pause(now.Add(quota.Reset))
+		case hasQuota && quota.Reset <= e.Policy.MaxWait:
+			// Spend what is left of the window; the wait for its reset is
+			// pacing, so only believed when the wait budget would cover it.
 			l.ctrl.Quota(now, quota.Remaining, quota.Reset)
 		}
 		if retryable {

@@ -471,7 +471,7 @@ func TestRateLimitHeadersAreHonoured(t *testing.T) {
 		if n%2 == 0 {
 			remaining = "0"
 		}
-		testutil.Respond(w, 200, `{"id":"k","deleted":true}`, "X-RateLimit-Remaining", remaining, "X-RateLimit-Reset", "30")
+		testutil.Respond(w, 200, `{"id":"k","deleted":true}`, "X-RateLimit-Remaining", remaining, "X-RateLimit-Reset", "20")
 	})
 	e := newEngine(t, clock)
 	e.Concurrency, e.PerProvider = 1, 1
@@ -484,8 +484,31 @@ func TestRateLimitHeadersAreHonoured(t *testing.T) {
 			t.Fatalf("result %+v", r)
 		}
 	}
-	// Two requests per window of 30 s: the third waits for the reset.
-	if len(at) != 4 || at[2].Sub(at[1]) < 30*time.Second || at[1].Sub(at[0]) > time.Second {
-		t.Fatalf("requests at %v, want the third 30 s after the second", at)
+	// Two requests per window of 20 s: the third waits for the reset.
+	if len(at) != 4 || at[2].Sub(at[1]) < 20*time.Second || at[1].Sub(at[0]) > time.Second {
+		t.Fatalf("requests at %v, want the third 20 s after the second", at)
+	}
+}
+
+// TestHostileRateLimitResetFailsWithinTheBudget: a server that answers 200
+// with X-RateLimit-Remaining: 0 and a reset a year away does not stall the
+// run: the keys left fail at once with exit 9 and the provider's time.
+func TestHostileRateLimitResetFailsWithinTheBudget(t *testing.T) {
+	clock := testutil.NewClock()
+	srv := testutil.NewServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		testutil.Respond(w, 200, `{"id":"k","deleted":true}`, "X-RateLimit-Remaining", "0", "X-RateLimit-Reset", "31536000")
+	})
+	e := newEngine(t, clock)
+	e.Concurrency, e.PerProvider = 1, 1
+	rs := runJobs(context.Background(), e, job(t, lava.Adapter{}, srv.URL, "a"), job(t, lava.Adapter{}, srv.URL, "b"))
+	byID := map[string]revoke.Result{}
+	for _, r := range rs {
+		byID[r.ID] = r
+	}
+	if byID["a"].Outcome != providers.Revoked || byID["b"].ExitCode != exit.RateLimited || byID["b"].RetryAfter == nil {
+		t.Fatalf("results %+v", rs)
+	}
+	if clock.Waited() > time.Second {
+		t.Fatalf("waited %s", clock.Waited())
 	}
 }

@@ -133,12 +133,13 @@ type Controller struct {
 	// Concurrency.
 	limit     float64 // requests allowed in flight
 	inflight  int
-	wake      chan struct{} // closed when a slot frees
-	grownAt   time.Time     // last growth step
-	cutAt     time.Time     // last multiplicative decrease
-	rttShort  float64       // seconds: a moving average of round trips
-	rttBase   float64       // seconds: the lowest round trip, drifting up slowly
-	startedAt time.Time     // the first request
+	wake      chan struct{} // closed when a slot frees and someone waits
+	waiters   int
+	grownAt   time.Time // last growth step
+	cutAt     time.Time // last multiplicative decrease
+	rttShort  float64   // seconds: a moving average of round trips
+	rttBase   float64   // seconds: the lowest round trip, drifting up slowly
+	startedAt time.Time // the first request
 	everGrown bool
 
 	// Retry-After gate: nothing leaves before until.
@@ -214,6 +215,9 @@ func (c *Controller) Acquire(ctx context.Context, clock Clock) (time.Time, error
 		c.mu.Lock()
 		slot, ok := c.reserve(clock.Now())
 		wake := c.wake
+		if !ok {
+			c.waiters++
+		}
 		c.mu.Unlock()
 		if ok {
 			// A pause the provider asked for while this request waited
@@ -232,7 +236,13 @@ func (c *Controller) Acquire(ctx context.Context, clock Clock) (time.Time, error
 		}
 		select {
 		case <-wake:
+			c.mu.Lock()
+			c.waiters--
+			c.mu.Unlock()
 		case <-ctx.Done():
+			c.mu.Lock()
+			c.waiters--
+			c.mu.Unlock()
 			return time.Time{}, ctx.Err()
 		}
 	}
@@ -352,8 +362,10 @@ func (c *Controller) Done(now, sentAt time.Time, v Verdict, retryAfter ...time.D
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.inflight = max(c.inflight-1, 0)
-	close(c.wake)
-	c.wake = make(chan struct{})
+	if c.waiters > 0 {
+		close(c.wake)
+		c.wake = make(chan struct{})
+	}
 
 	switch v {
 	case Accepted:

@@ -98,12 +98,12 @@ const (
 
 // Tuning. Each is explained where it is used.
 const (
-	initialLimit   = 24
+	initialLimit   = 20
 	growthPerSec   = 0.5
 	rttTolerance   = 2.0
 	rttSlack       = 5 * time.Millisecond
 	shortWeight    = 0.2
-	baseDrift      = 0.001
+	baseDrift      = 0.0002
 	margin         = 0.97
 	cubicBeta      = 0.7
 	maxRate        = 1e6
@@ -112,6 +112,7 @@ const (
 	minHold        = 10 * time.Second
 	maxHold        = 10 * time.Minute
 	heldDisplayFor = time.Second
+	lateGrace      = 20 * time.Millisecond
 )
 
 // Options configure a Controller.
@@ -162,7 +163,11 @@ type Controller struct {
 	// the answers accepted to requests sent with it.
 	learnLate    bool
 	lateAccepted int
-	next         time.Time // the next free slot when paced
+	// The count and span the last push-back's rate was learned from,
+	// topped up by answers read just after it (lateGrace).
+	eventCount int
+	eventSpan  time.Duration
+	next       time.Time // the next free slot when paced
 
 	// Quota from the provider's rate-limit headers.
 	quotaLeft  int // requests that may still leave before quotaReset
@@ -186,10 +191,10 @@ const (
 	ByDocument        // its documented limit
 )
 
-// New returns a controller starting at min(Cap, 24) requests in flight,
-// grown or shrunk from there: enough to reach 100 requests a second at
-// 200 ms without first creeping up to it, few enough that the burst of 429s
-// that teaches a limit stays small.
+// New returns a controller starting at min(Cap, 20) requests in flight,
+// grown or shrunk from there: 100 requests a second to a provider 200 ms
+// away from the start, few enough that the burst of 429s that teaches a
+// limit stays small.
 func New(opts Options) *Controller {
 	c := &Controller{cap: max(opts.Cap, 1), doc: opts.Documented, wake: make(chan struct{})}
 	c.limit = float64(min(c.cap, initialLimit))
@@ -376,6 +381,18 @@ func (c *Controller) Done(now, sentAt time.Time, v Verdict, retryAfter ...time.D
 		if c.learnLate && !sentAt.After(c.eventAt) {
 			c.lateAccepted++
 		}
+		if !c.eventAt.IsZero() && !sentAt.After(c.eventAt) && now.Sub(c.eventAt) < lateGrace && c.eventCount > 0 {
+			// Answers read just after the push-back, by other workers,
+			// to requests sent before it: the provider accepted them in
+			// the window that then refused. Count them in.
+			c.eventCount++
+			if est := float64(c.eventCount) / c.eventSpan.Seconds() * margin; est > c.rate {
+				c.rate = est
+				if !c.doc.IsZero() {
+					c.rate = min(c.rate, c.doc.PerSecond())
+				}
+			}
+		}
 		c.answers[c.answerIdx] = now
 		c.answerIdx = (c.answerIdx + 1) % len(c.answers)
 		if c.refine && now.After(c.eventAt) {
@@ -433,6 +450,7 @@ func (c *Controller) Done(now, sentAt time.Time, v Verdict, retryAfter ...time.D
 		if !c.doc.IsZero() {
 			rate = min(rate, c.doc.PerSecond())
 		}
+		c.eventCount, c.eventSpan = c.accepted, span
 		c.rate, c.period, c.eventAt, c.accepted, c.firstAccepted = rate, period, now, 0, time.Time{}
 		c.refine = true
 		c.next = time.Time{}

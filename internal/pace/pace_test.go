@@ -254,7 +254,7 @@ func TestRisingLatencyShrinksTheLimit(t *testing.T) {
 }
 
 // TestGrowsWhenNothingPushesBack: a provider 100 ms away with no limit; the
-// limit grows from 24 to the cap.
+// limit grows from 20 to the cap.
 func TestGrowsWhenNothingPushesBack(t *testing.T) {
 	c := New(Options{Cap: 64})
 	simulate(t, c, &fixedWindow{limitAt: steady(1 << 30)}, 3000, constant(100*time.Millisecond))
@@ -269,22 +269,22 @@ func TestOverloadHalvesOncePerRoundTrip(t *testing.T) {
 	c := New(Options{Cap: 64})
 	now := time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
 	var sent []time.Time
-	for range 24 {
+	for range 20 {
 		slot, ok := c.Reserve(now)
 		if !ok {
-			t.Fatal("no slot for the first 24")
+			t.Fatal("no slot for the first 20")
 		}
 		sent = append(sent, slot)
 	}
 	if _, ok := c.Reserve(now); ok {
-		t.Fatal("a 25th request in flight at the start")
+		t.Fatal("a 21st request in flight at the start")
 	}
 	back := now.Add(200 * time.Millisecond)
 	for _, s := range sent {
 		c.Done(back, s, Overloaded)
 	}
-	if st := c.Status(back); st.Allowed != 12 {
-		t.Fatalf("limit %d after one round of 503s, want 12", st.Allowed)
+	if st := c.Status(back); st.Allowed != 10 {
+		t.Fatalf("limit %d after one round of 503s, want 10", st.Allowed)
 	}
 }
 

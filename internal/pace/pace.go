@@ -285,9 +285,6 @@ func (c *Controller) reserve(now time.Time) (time.Time, bool) {
 	if c.inflight >= max(int(c.limit), 1) {
 		return time.Time{}, false
 	}
-	if c.startedAt.IsZero() {
-		c.startedAt = now
-	}
 	if c.learnLate && !now.Before(c.until) {
 		// The pause after a push-back that came before any acceptance
 		// is over: what the burst got accepted is the rate.

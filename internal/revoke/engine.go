@@ -198,7 +198,10 @@ func (e *Engine) Paces() []Pace {
 	e.mu.Lock()
 	lanes := append([]*lane(nil), e.lanes...)
 	e.mu.Unlock()
-	clock := e.Clock
+	if len(lanes) == 0 {
+		return nil
+	}
+	clock := e.Clock // set by Run before any lane exists
 	if clock == nil {
 		clock = RealClock{}
 	}

@@ -112,7 +112,6 @@ const (
 	minHold        = 10 * time.Second
 	maxHold        = 10 * time.Minute
 	heldDisplayFor = time.Second
-	lateGrace      = 20 * time.Millisecond
 )
 
 // Options configure a Controller.
@@ -147,11 +146,12 @@ type Controller struct {
 	until time.Time
 
 	// Learned rate.
-	rate     float64 // accepted per second at the last push-back, with margin; 0: unpaced
-	period   time.Duration
-	eventAt  time.Time // the last push-back (the first 429 of its burst)
-	eventEnd time.Time // the end of its pause: 429s to requests sent before belong to it
-	accepted int       // answers accepted since eventAt (since the start before any)
+	rate      float64 // accepted per second at the last push-back, with margin; 0: unpaced
+	period    time.Duration
+	eventAt   time.Time // the last push-back (the first 429 of its burst)
+	eventSent time.Time // when the request refused then was sent
+	eventEnd  time.Time // the end of its pause: 429s to requests sent before belong to it
+	accepted  int       // answers accepted since eventAt (since the start before any)
 	// the first of them: the provider's window is measured from there
 	firstAccepted time.Time
 	// The times of the last accepted answers, a ring, and whether the
@@ -164,7 +164,7 @@ type Controller struct {
 	learnLate    bool
 	lateAccepted int
 	// The count and span the last push-back's rate was learned from,
-	// topped up by answers read just after it (lateGrace).
+	// topped up by answers to requests sent before it read after it.
 	eventCount int
 	eventSpan  time.Duration
 	next       time.Time // the next free slot when paced
@@ -225,15 +225,15 @@ func (c *Controller) Acquire(ctx context.Context, clock Clock) (time.Time, error
 		}
 		c.mu.Unlock()
 		if ok {
-			// A pause the provider asked for while this request waited
-			// for its slot applies to it too.
+			// A pause the provider asked for, or a pace learned, while
+			// this request waited for its slot applies to it too.
 			for {
-				d := slot.Sub(clock.Now())
+				d := slot.At.Sub(clock.Now())
 				if d <= 0 {
 					return clock.Now(), nil
 				}
 				if err := clock.Sleep(ctx, d); err != nil {
-					c.Done(clock.Now(), slot, Neutral)
+					c.Done(clock.Now(), slot.At, Neutral)
 					return time.Time{}, err
 				}
 				slot = c.Reslot(slot)
@@ -253,51 +253,71 @@ func (c *Controller) Acquire(ctx context.Context, clock Clock) (time.Time, error
 	}
 }
 
+// Slot is when a reserved request may leave.
+type Slot struct {
+	At    time.Time
+	paced bool // reserved under a learned pace
+}
+
 // Reserve is Acquire without waiting: ok is false when the limit of
 // requests in flight is reached; otherwise the caller holds a slot and may
-// send at the returned time (Done must follow). For simulations.
-func (c *Controller) Reserve(now time.Time) (time.Time, bool) {
+// send at its time, after checking it again with Reslot (Done must
+// follow). For simulations.
+func (c *Controller) Reserve(now time.Time) (Slot, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.reserve(now)
 }
 
-// Reslot checks a slot reserved earlier: when a pause began since, the
-// request waits for its end and takes a new place in the pace after it, so
-// the requests held by a pause do not all leave at its end at once.
-func (c *Controller) Reslot(slot time.Time) time.Time {
+// Reslot checks a slot reserved earlier, at its time: when a pause began
+// since, or a pace was learned since, the request takes a new place in the
+// pace after the pause, so the requests held by a pause do not all leave at
+// its end at once.
+func (c *Controller) Reslot(s Slot) Slot {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if !c.until.After(slot) {
-		return slot
+	c.learnFromBurst(s.At)
+	rate := c.currentRate(s.At)
+	if !c.until.After(s.At) && (s.paced || rate == 0) {
+		return s
 	}
-	slot = c.until
-	if r := c.currentRate(slot); r > 0 {
-		if c.next.After(slot) {
-			slot = c.next
+	at := s.At
+	if c.until.After(at) {
+		at = c.until
+	}
+	if rate > 0 {
+		if c.next.After(at) {
+			at = c.next
 		}
-		c.next = slot.Add(time.Duration(float64(time.Second) / r))
+		c.next = at.Add(time.Duration(float64(time.Second) / rate))
 	}
-	return slot
+	c.heldAt, c.heldBy = at, ByProvider
+	return Slot{At: at, paced: rate > 0}
 }
 
-func (c *Controller) reserve(now time.Time) (time.Time, bool) {
-	if c.inflight >= max(int(c.limit), 1) {
-		return time.Time{}, false
+// learnFromBurst learns the rate of a push-back that came before any
+// acceptance, once its pause is over: what the burst sent with it got
+// accepted is the rate.
+func (c *Controller) learnFromBurst(now time.Time) {
+	if !c.learnLate || now.Before(c.until) {
+		return
 	}
-	if c.learnLate && !now.Before(c.until) {
-		// The pause after a push-back that came before any acceptance
-		// is over: what the burst got accepted is the rate.
-		c.learnLate = false
-		if c.lateAccepted > 0 {
-			c.rate = float64(c.lateAccepted) / c.period.Seconds() * margin
-			if !c.doc.IsZero() {
-				c.rate = min(c.rate, c.doc.PerSecond())
-			}
-			c.period, c.next = max(c.period, minPeriod), time.Time{}
-			c.limit = max(min(c.limit, math.Ceil(2*c.rate*c.rttShort)+1), 1)
+	c.learnLate = false
+	if c.lateAccepted > 0 {
+		c.rate = float64(c.lateAccepted) / c.period.Seconds() * margin
+		if !c.doc.IsZero() {
+			c.rate = min(c.rate, c.doc.PerSecond())
 		}
+		c.period, c.next = max(c.period, minPeriod), time.Time{}
+		c.limit = max(min(c.limit, math.Ceil(2*c.rate*c.rttShort)+1), 1)
 	}
+}
+
+func (c *Controller) reserve(now time.Time) (Slot, bool) {
+	if c.inflight >= max(int(c.limit), 1) {
+		return Slot{}, false
+	}
+	c.learnFromBurst(now)
 	c.inflight++
 	slot, why := now, NotHeld
 	later := func(t time.Time, r Reason) {
@@ -339,7 +359,7 @@ func (c *Controller) reserve(now time.Time) (time.Time, bool) {
 	if why != NotHeld && slot.After(now) {
 		c.heldAt, c.heldBy = slot, why
 	}
-	return slot, true
+	return Slot{At: slot, paced: c.currentRate(slot) > 0}, true
 }
 
 // currentRate is the pace at t: the learned rate, held for holdWindows
@@ -371,24 +391,28 @@ func (c *Controller) Done(now, sentAt time.Time, v Verdict, retryAfter ...time.D
 
 	switch v {
 	case Accepted:
-		if c.accepted == 0 {
-			c.firstAccepted = now
-		}
-		c.accepted++
-		if c.learnLate && !sentAt.After(c.eventAt) {
-			c.lateAccepted++
-		}
-		if !c.eventAt.IsZero() && !sentAt.After(c.eventAt) && now.Sub(c.eventAt) < lateGrace && c.eventCount > 0 {
-			// Answers read just after the push-back, by other workers,
-			// to requests sent before it: the provider accepted them in
-			// the window that then refused. Count them in.
-			c.eventCount++
-			if est := float64(c.eventCount) / c.eventSpan.Seconds() * margin; est > c.rate {
-				c.rate = est
-				if !c.doc.IsZero() {
-					c.rate = min(c.rate, c.doc.PerSecond())
+		switch {
+		case !c.eventSent.IsZero() && !sentAt.After(c.eventSent):
+			// Sent before the request whose 429 was the last push-back,
+			// but read after it (workers read one burst's answers in any
+			// order): accepted in the window that then refused. Count it
+			// there, not in the next one.
+			if c.learnLate {
+				c.lateAccepted++
+			} else if c.eventCount > 0 {
+				c.eventCount++
+				if est := float64(c.eventCount) / c.eventSpan.Seconds() * margin; est > c.rate {
+					c.rate = est
+					if !c.doc.IsZero() {
+						c.rate = min(c.rate, c.doc.PerSecond())
+					}
 				}
 			}
+		default:
+			if c.accepted == 0 {
+				c.firstAccepted = now
+			}
+			c.accepted++
 		}
 		c.answers[c.answerIdx] = now
 		c.answerIdx = (c.answerIdx + 1) % len(c.answers)
@@ -439,7 +463,7 @@ func (c *Controller) Done(now, sentAt time.Time, v Verdict, retryAfter ...time.D
 			// requests sent with this one may still be on their way
 			// (all of a first burst arrive together): learn from them
 			// when the pause ends.
-			c.eventAt, c.firstAccepted, c.period = now, time.Time{}, period
+			c.eventAt, c.eventSent, c.firstAccepted, c.period = now, sentAt, time.Time{}, period
 			c.learnLate, c.lateAccepted = c.rate == 0, 0
 			return
 		}
@@ -449,6 +473,7 @@ func (c *Controller) Done(now, sentAt time.Time, v Verdict, retryAfter ...time.D
 		}
 		c.eventCount, c.eventSpan = c.accepted, span
 		c.rate, c.period, c.eventAt, c.accepted, c.firstAccepted = rate, period, now, 0, time.Time{}
+		c.eventSent = sentAt
 		c.refine = true
 		c.next = time.Time{}
 		// The pace now decides; keep in flight what it needs (twice the

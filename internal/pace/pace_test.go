@@ -70,7 +70,7 @@ func simulate(t *testing.T, c *Controller, p provider, keys int, latency func(in
 		now       = start
 		pending   = keys
 		done      = 0
-		scheduled []time.Time // slots reserved, not yet sent
+		scheduled []Slot // slots reserved, not yet sent
 		flights   []flight
 	)
 	for done < keys {
@@ -100,8 +100,12 @@ func simulate(t *testing.T, c *Controller, p provider, keys int, latency func(in
 		}
 		waiting := scheduled[:0]
 		for _, slot := range scheduled {
+			if slot.At.After(now) {
+				waiting = append(waiting, slot)
+				continue
+			}
 			slot = c.Reslot(slot) // as Acquire does: a pause set meanwhile holds it too
-			if slot.After(now) {
+			if slot.At.After(now) {
 				waiting = append(waiting, slot)
 				continue
 			}
@@ -126,7 +130,7 @@ func simulate(t *testing.T, c *Controller, p provider, keys int, latency func(in
 			next = minTime(next, f.back)
 		}
 		for _, slot := range scheduled {
-			next = minTime(next, slot)
+			next = minTime(next, slot.At)
 		}
 		if until := c.PausedUntil(); until.After(now) {
 			next = minTime(next, until)
@@ -274,7 +278,7 @@ func TestOverloadHalvesOncePerRoundTrip(t *testing.T) {
 		if !ok {
 			t.Fatal("no slot for the first 20")
 		}
-		sent = append(sent, slot)
+		sent = append(sent, slot.At)
 	}
 	if _, ok := c.Reserve(now); ok {
 		t.Fatal("a 21st request in flight at the start")
@@ -343,7 +347,7 @@ func TestLearnsFromABurstWhoseRefusalsCameFirst(t *testing.T) {
 	var sent []time.Time
 	for range 24 {
 		slot, _ := c.Reserve(now)
-		sent = append(sent, slot)
+		sent = append(sent, slot.At)
 	}
 	back := now.Add(2 * time.Millisecond)
 	for _, s := range sent[5:] {
@@ -361,9 +365,9 @@ func TestLearnsFromABurstWhoseRefusalsCameFirst(t *testing.T) {
 		if !ok {
 			t.Fatalf("no room after the pause: %+v", c.Status(at))
 		}
-		slots = append(slots, slot)
-		c.Done(slot, slot, Accepted)
-		at = slot
+		slots = append(slots, slot.At)
+		c.Done(slot.At, slot.At, Accepted)
+		at = slot.At
 	}
 	if last := slots[4]; last.Sub(resume) < 800*time.Millisecond {
 		t.Fatalf("5 requests after the pause by %s, want them paced at 5 a second", last.Sub(resume))

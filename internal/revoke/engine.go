@@ -347,22 +347,24 @@ func (e *Engine) process(ctx context.Context, j Job, l *lane, global chan struct
 			// No Retry-After, but the rate-limit headers say when.
 			asked, hasAsked = quota.Reset, true
 		}
-		l.ctrl.Done(now, sentAt, verdict(a.status, out.KeyOnly, retryable, honour), asked)
-		switch {
-		case quota.Exhausted() && !out.KeyOnly:
+		// Pauses first: Done frees this request's slot, and the workers
+		// waiting for it must already see the pause.
+		if retryable && hasAsked && asked > 0 && !out.KeyOnly {
+			l.ctrl.Pause(now.Add(asked))
+		}
+		if quota.Exhausted() && !out.KeyOnly {
 			// The provider's window is spent: a pause like Retry-After,
 			// waited within each key's budget (a hostile reset of a year
 			// fails keys with exit 9 instead of stalling the run).
 			l.ctrl.Pause(now.Add(quota.Reset))
-		case hasQuota && quota.Reset <= e.Policy.MaxWait:
+		}
+		l.ctrl.Done(now, sentAt, verdict(a.status, out.KeyOnly, retryable, honour), asked)
+		if hasQuota && !quota.Exhausted() && quota.Reset <= e.Policy.MaxWait {
 			// Spend what is left of the window; the wait for its reset is
 			// pacing, so only believed when the wait budget would cover it.
 			l.ctrl.Quota(now, quota.Remaining, quota.Reset)
 		}
 		if retryable {
-			if hasAsked && asked > 0 && !out.KeyOnly {
-				l.ctrl.Pause(now.Add(asked))
-			}
 			if !honour {
 				// A 500/502/504 may come from a proxy after the provider acted.
 				unknown = true

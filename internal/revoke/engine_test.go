@@ -512,3 +512,43 @@ func TestHostileRateLimitResetFailsWithinTheBudget(t *testing.T) {
 		t.Fatalf("waited %s", clock.Waited())
 	}
 }
+
+// limitedLava is Lava with a documented limit of 2 requests a minute.
+type limitedLava struct{ lava.Adapter }
+
+func (limitedLava) RateLimit() (int, time.Duration) { return 2, time.Minute }
+
+// TestDocumentedLimitIsKept: a provider that states a documented limit
+// (revoke.RateLimiter) never gets more than that, however fast it answers.
+func TestDocumentedLimitIsKept(t *testing.T) {
+	clock := testutil.NewClock()
+	var mu sync.Mutex
+	var at []time.Time
+	srv := testutil.NewServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		mu.Lock()
+		at = append(at, clock.Now())
+		mu.Unlock()
+		testutil.Respond(w, 200, `{"id":"k","deleted":true}`)
+	})
+	e := newEngine(t, clock)
+	e.Concurrency, e.PerProvider = 1, 1 // one sleeper: the fake clock is one timeline
+	var jobs []revoke.Job
+	for i := range 5 {
+		jobs = append(jobs, job(t, limitedLava{}, srv.URL, fmt.Sprint("k", i)))
+	}
+	for _, r := range runJobs(context.Background(), e, jobs...) {
+		if r.Outcome != providers.Revoked {
+			t.Fatalf("result %+v", r)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(at) != 5 || at[4].Sub(at[0]) < 2*time.Minute {
+		t.Fatalf("requests at %v, want 2 a minute", at)
+	}
+	for i := 2; i < len(at); i++ {
+		if at[i].Sub(at[i-2]) < time.Minute {
+			t.Fatalf("requests at %v: three within a minute", at)
+		}
+	}
+}

@@ -112,6 +112,7 @@ const (
 	minHold        = 10 * time.Second
 	maxHold        = 10 * time.Minute
 	heldDisplayFor = time.Second
+	burstJitter    = 5 * time.Millisecond
 )
 
 // Options configure a Controller.
@@ -146,28 +147,21 @@ type Controller struct {
 	until time.Time
 
 	// Learned rate.
-	rate      float64 // accepted per second at the last push-back, with margin; 0: unpaced
-	period    time.Duration
-	eventAt   time.Time // the last push-back (the first 429 of its burst)
-	eventSent time.Time // when the request refused then was sent
-	eventEnd  time.Time // the end of its pause: 429s to requests sent before belong to it
-	accepted  int       // answers accepted since eventAt (since the start before any)
+	rate     float64 // accepted per second at the last push-back, with margin; 0: unpaced
+	period   time.Duration
+	eventAt  time.Time // the last push-back (the first 429 of its burst)
+	eventEnd time.Time // the end of its pause: 429s to requests sent before belong to it
+	accepted int       // answers accepted since eventAt (since the start before any)
 	// the first of them: the provider's window is measured from there
 	firstAccepted time.Time
-	// The times of the last accepted answers, a ring, and whether the
-	// rate of the last push-back is still to be checked against them.
-	answers   [4096]time.Time
-	answerIdx int
-	refine    bool
-	// A push-back before any acceptance: learn when its pause ends from
-	// the answers accepted to requests sent with it.
-	learnLate    bool
-	lateAccepted int
-	// The count and span the last push-back's rate was learned from,
-	// topped up by answers to requests sent before it read after it.
-	eventCount int
-	eventSpan  time.Duration
-	next       time.Time // the next free slot when paced
+	next          time.Time // the next free slot when paced
+	// The burst of the last push-back, settled when its pause ends.
+	settling    bool
+	burstReads  []time.Time // when its accepted answers were read
+	lastRefusal time.Time   // when its last 429 was read
+	eventCount  int         // accepted before it, over eventSpan
+	eventSpan   time.Duration
+	eventProbe  float64 // the probed rate it came at, if probing
 
 	// Quota from the provider's rate-limit headers.
 	quotaLeft  int // requests that may still leave before quotaReset
@@ -208,6 +202,7 @@ func New(opts Options) *Controller {
 		c.sends = make([]time.Time, 0, n)
 	}
 	c.quotaLeft = -1
+	c.burstReads = make([]time.Time, 0, 4096)
 	return c
 }
 
@@ -276,7 +271,7 @@ func (c *Controller) Reserve(now time.Time) (Slot, bool) {
 func (c *Controller) Reslot(s Slot) Slot {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.learnFromBurst(s.At)
+	c.settle(s.At)
 	rate := c.currentRate(s.At)
 	if !c.until.After(s.At) && (s.paced || rate == 0) {
 		return s
@@ -295,29 +290,11 @@ func (c *Controller) Reslot(s Slot) Slot {
 	return Slot{At: at, paced: rate > 0}
 }
 
-// learnFromBurst learns the rate of a push-back that came before any
-// acceptance, once its pause is over: what the burst sent with it got
-// accepted is the rate.
-func (c *Controller) learnFromBurst(now time.Time) {
-	if !c.learnLate || now.Before(c.until) {
-		return
-	}
-	c.learnLate = false
-	if c.lateAccepted > 0 {
-		c.rate = float64(c.lateAccepted) / c.period.Seconds() * margin
-		if !c.doc.IsZero() {
-			c.rate = min(c.rate, c.doc.PerSecond())
-		}
-		c.period, c.next = max(c.period, minPeriod), time.Time{}
-		c.limit = max(min(c.limit, math.Ceil(2*c.rate*c.rttShort)+1), 1)
-	}
-}
-
 func (c *Controller) reserve(now time.Time) (Slot, bool) {
 	if c.inflight >= max(int(c.limit), 1) {
 		return Slot{}, false
 	}
-	c.learnFromBurst(now)
+	c.settle(now)
 	c.inflight++
 	slot, why := now, NotHeld
 	later := func(t time.Time, r Reason) {
@@ -391,96 +368,56 @@ func (c *Controller) Done(now, sentAt time.Time, v Verdict, retryAfter ...time.D
 
 	switch v {
 	case Accepted:
-		switch {
-		case !c.eventSent.IsZero() && !sentAt.After(c.eventSent):
-			// Sent before the request whose 429 was the last push-back,
-			// but read after it (workers read one burst's answers in any
-			// order): accepted in the window that then refused. Count it
-			// there, not in the next one.
-			if c.learnLate {
-				c.lateAccepted++
-			} else if c.eventCount > 0 {
-				c.eventCount++
-				if est := float64(c.eventCount) / c.eventSpan.Seconds() * margin; est > c.rate {
-					c.rate = est
-					if !c.doc.IsZero() {
-						c.rate = min(c.rate, c.doc.PerSecond())
-					}
-				}
+		if c.settling && !sentAt.After(c.eventAt) {
+			// Part of the burst of the last push-back: settled when its
+			// pause ends (settle).
+			if len(c.burstReads) < cap(c.burstReads) {
+				c.burstReads = append(c.burstReads, now)
 			}
-		default:
+		} else {
 			if c.accepted == 0 {
 				c.firstAccepted = now
 			}
 			c.accepted++
 		}
-		c.answers[c.answerIdx] = now
-		c.answerIdx = (c.answerIdx + 1) % len(c.answers)
-		if c.refine && now.After(c.eventAt) {
-			c.refine = false
-			c.refineRate(now)
-		}
 		c.sample(now, now.Sub(sentAt))
 	case RateLimited:
-		// Answers to requests sent before the last push-back belong to
-		// it: they were on their way before keyctl knew. Learn once per burst.
 		if sentAt.Before(c.eventEnd) {
+			// On its way before keyctl knew of the last push-back: the
+			// same burst. Learn once per burst, as TCP reacts once per
+			// window of losses.
+			if c.settling && !sentAt.After(c.eventAt) {
+				c.lastRefusal = now
+			}
 			return
 		}
 		period := minPeriod
 		if len(retryAfter) > 0 && retryAfter[0] > period {
 			period = min(retryAfter[0], maxHold)
 		}
-		// What was accepted since the last pause ended (or the run
-		// began), over that span but at least one provider window.
-		// Measured from the first answer to come back after the last
-		// pause (requests on their way during it were not paced).
+		// What was accepted since the first answer to come back after
+		// the last pause (or since the run began), over that span but at
+		// least one provider window.
 		from := c.firstAccepted
 		if resumed := c.eventEnd.Add(c.roundTrip()); !c.eventEnd.IsZero() && resumed.After(from) {
 			from = resumed
 		}
 		span := max(now.Sub(from), period)
-		rate := float64(c.accepted) / span.Seconds() * margin
-		if probed := c.currentRate(now); probed > c.rate {
-			// Refused while probing above the learned rate: the limit
-			// lies between the two. Come down no further than CUBIC's
-			// β = 0.7 of the probe, so a limit that has gone up is kept.
-			rate = max(rate, cubicBeta*probed)
-		}
-		switch {
-		case rate > 0:
-		case c.rate > 0:
-			// Refused again with nothing accepted since the last pause:
-			// the window is longer than the provider said. Halve.
-			rate = c.rate / 2
-		}
 		c.eventEnd = now
 		if len(retryAfter) > 0 && retryAfter[0] > 0 {
 			c.eventEnd = now.Add(retryAfter[0])
 		}
-		if rate <= 0 {
-			// Refused before any answer was accepted. Answers to the
-			// requests sent with this one may still be on their way
-			// (all of a first burst arrive together): learn from them
-			// when the pause ends.
-			c.eventAt, c.eventSent, c.firstAccepted, c.period = now, sentAt, time.Time{}, period
-			c.learnLate, c.lateAccepted = c.rate == 0, 0
-			return
+		c.eventCount, c.eventSpan, c.eventProbe = c.accepted, span, 0
+		if probed := c.currentRate(now); probed > c.rate {
+			c.eventProbe = probed
 		}
-		c.learnLate = false
-		if !c.doc.IsZero() {
-			rate = min(rate, c.doc.PerSecond())
-		}
-		c.eventCount, c.eventSpan = c.accepted, span
-		c.rate, c.period, c.eventAt, c.accepted, c.firstAccepted = rate, period, now, 0, time.Time{}
-		c.eventSent = sentAt
-		c.refine = true
+		c.eventAt, c.lastRefusal, c.period = now, now, period
+		c.accepted, c.firstAccepted = 0, time.Time{}
+		c.settling, c.burstReads = true, c.burstReads[:0]
+		// Pace at the provisional estimate during the pause; settle
+		// corrects it when the pause ends, keeping the slots handed out.
 		c.next = time.Time{}
-		// The pace now decides; keep in flight what it needs (twice the
-		// rate times the round trip, as BBR sizes its window), no more.
-		if c.rttShort > 0 {
-			c.limit = max(min(c.limit, math.Ceil(2*rate*c.rttShort)+1), 1)
-		}
+		c.learn(c.estimate(0))
 	case Overloaded:
 		if now.Sub(c.cutAt) >= c.roundTrip() && sentAt.After(c.cutAt) {
 			c.limit = max(c.limit/2, 1)
@@ -489,31 +426,61 @@ func (c *Controller) Done(now, sentAt time.Time, v Verdict, retryAfter ...time.D
 	}
 }
 
-// refineRate checks the rate learned at the last push-back when the first
-// answer after it is accepted again: that moment is when the provider's
-// window reset (requests on their way during the burst of 429s land in the
-// new window), so the window that refused held the answers accepted in the
-// provider's period before it. This corrects an estimate taken over a span
-// in which keyctl was still speeding up.
-func (c *Controller) refineRate(reset time.Time) {
-	from := reset.Add(-c.period)
-	if !from.Before(c.eventAt) {
-		return // nothing of that window is known
+// estimate is the rate learned from the last push-back, with extra answers
+// of its burst counted in: what was accepted over the span it was measured,
+// less the margin.
+func (c *Controller) estimate(extra int) float64 {
+	rate := float64(c.eventCount+extra) / c.eventSpan.Seconds() * margin
+	if c.eventProbe > 0 {
+		// Refused while probing above the learned rate: the limit lies
+		// between the two. Come down no further than CUBIC's β = 0.7 of
+		// the probe, so a limit that has gone up is kept.
+		rate = max(rate, cubicBeta*c.eventProbe)
 	}
-	n := 0
-	for _, t := range c.answers {
-		if t.IsZero() {
-			continue
+	return rate
+}
+
+// learn sets the pace learned from a push-back.
+func (c *Controller) learn(rate float64) {
+	switch {
+	case rate > 0:
+	case c.rate > 0:
+		// Refused again with nothing accepted since the last pause: the
+		// window is longer than the provider said. Halve.
+		rate = c.rate / 2
+	default:
+		return // nothing accepted yet: the pause is the only guide
+	}
+	if !c.doc.IsZero() {
+		rate = min(rate, c.doc.PerSecond())
+	}
+	c.rate = rate
+	// The pace now decides; keep in flight what it needs (twice the rate
+	// times the round trip, as BBR sizes its window), no more.
+	if c.rttShort > 0 {
+		c.limit = max(min(c.limit, math.Ceil(2*rate*c.rttShort)+1), 1)
+	}
+}
+
+// settle, once the pause of the last push-back is over, learns its rate
+// again with the whole burst in view. Workers read one burst's answers in
+// any order, so answers accepted in the window that refused may be read
+// after the first 429; they are the ones read before the last 429 of the
+// burst (give or take burstJitter). Those read later landed after the
+// provider's window reset: they belong to the next window.
+func (c *Controller) settle(now time.Time) {
+	if !c.settling || now.Before(c.until) {
+		return
+	}
+	c.settling = false
+	extra := 0
+	for _, t := range c.burstReads {
+		if !t.After(c.lastRefusal.Add(burstJitter)) {
+			extra++
 		}
-		if !t.Before(from) && !t.After(c.eventAt) {
-			n++
-		}
 	}
-	if oldest := c.answers[c.answerIdx]; !oldest.IsZero() && oldest.After(from) {
-		return // more answers in the window than the ring holds
-	}
-	if est := float64(n) / c.period.Seconds() * margin; est > 0 && est < c.rate {
-		c.rate = est
+	if extra > 0 || c.rate == 0 {
+		c.learn(c.estimate(extra))
 	}
 }
 

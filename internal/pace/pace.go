@@ -112,7 +112,7 @@ const (
 	minHold        = 10 * time.Second
 	maxHold        = 10 * time.Minute
 	heldDisplayFor = time.Second
-	burstJitter    = 5 * time.Millisecond
+	burstJitter    = 25 * time.Millisecond
 )
 
 // Options configure a Controller.
@@ -398,11 +398,13 @@ func (c *Controller) Done(now, sentAt time.Time, v Verdict, retryAfter ...time.D
 		// What was accepted since the first answer to come back after
 		// the last pause (or since the run began), over that span but at
 		// least one provider window.
-		from := c.firstAccepted
-		if resumed := c.eventEnd.Add(c.roundTrip()); !c.eventEnd.IsZero() && resumed.After(from) {
-			from = resumed
+		span := period
+		if from := c.firstAccepted; !from.IsZero() {
+			if resumed := c.eventEnd.Add(c.roundTrip()); !c.eventEnd.IsZero() && resumed.After(from) {
+				from = resumed
+			}
+			span = max(now.Sub(from), period)
 		}
-		span := max(now.Sub(from), period)
 		c.eventEnd = now
 		if len(retryAfter) > 0 && retryAfter[0] > 0 {
 			c.eventEnd = now.Add(retryAfter[0])
@@ -451,6 +453,9 @@ func (c *Controller) learn(rate float64) {
 	default:
 		return // nothing accepted yet: the pause is the only guide
 	}
+	// Never slower than one request per longest hold: whatever went
+	// wrong in an estimate, a run does not stall on it.
+	rate = max(rate, 1/maxHold.Seconds())
 	if !c.doc.IsZero() {
 		rate = min(rate, c.doc.PerSecond())
 	}

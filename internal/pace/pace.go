@@ -14,9 +14,13 @@
 //     the controller paces at the rate the provider was seen to accept, as
 //     TCP Westwood sets its window from the measured delivery rate after a
 //     loss instead of halving blindly: the estimate is the number of answers
-//     accepted since the previous push-back over the provider's window
-//     (at least one second, or the Retry-After when longer), less a 3%
-//     margin. A learned rate is then held for ten windows and only then
+//     accepted since the previous push-back over the span they took, but
+//     at least the provider's window (one second, or the Retry-After when
+//     longer), less a 3% margin. Answers of the burst that was refused are
+//     read in any order; the estimate is settled when the pause ends, with
+//     the answers accepted before the burst's last 429 counted in (see
+//     settle). Refused while probing, the rate comes down no further than
+//     CUBIC's β = 0.7. A learned rate is then held for ten windows and only then
 //     probed upward, slowly at first and faster the longer no push-back
 //     comes, the shape of TCP CUBIC's growth: probing costs 429s and a pause,
 //     so it is done rarely near the last known limit, yet a transient limit
@@ -25,10 +29,14 @@
 //
 //   - Capacity (latency, 503): how many requests the provider serves at once
 //     before it queues. For this the controller keeps a concurrency limit
-//     in the manner of Netflix concurrency-limits' Gradient2: a short and a
-//     long moving average of round-trip times; while the short one stays
-//     within twice the long one (latency flat) and the limit is actually
-//     used, the limit grows by half per second; when latency rises it
+//     in the manner of Netflix concurrency-limits' Gradient2 and TCP Vegas:
+//     a short moving average of round-trip times against the lowest seen
+//     (Vegas' base RTT, drifting up very slowly; Gradient2's long average
+//     drifts up with a slowly growing queue and hides it); while the short
+//     one stays within twice the base plus 5 ms (latency flat) and the
+//     limit is actually used, the limit grows by half per second; once a
+//     rate is learned it is sized to twice rate × round trip, as BBR sizes
+//     its window, so the pace decides; when latency rises it
 //     shrinks in proportion; a 503 halves it, once per round trip (the
 //     multiplicative decrease of AIMD). Growth is per second rather than per
 //     answer so that a distant provider is not flooded faster than a near one.

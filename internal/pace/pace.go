@@ -121,6 +121,7 @@ const (
 	maxHold        = 10 * time.Minute
 	heldDisplayFor = time.Second
 	burstJitter    = 25 * time.Millisecond
+	plateauFor     = 10 * time.Second
 )
 
 // Options configure a Controller.
@@ -140,16 +141,23 @@ type Controller struct {
 	doc Limit
 
 	// Concurrency.
-	limit     float64 // requests allowed in flight
-	inflight  int
-	wake      chan struct{} // closed when a slot frees and someone waits
-	waiters   int
-	grownAt   time.Time // last growth step
-	cutAt     time.Time // last multiplicative decrease
-	rttShort  float64   // seconds: a moving average of round trips
-	rttBase   float64   // seconds: the lowest round trip, drifting up slowly
-	startedAt time.Time // the first request
-	everGrown bool
+	limit    float64 // requests allowed in flight
+	inflight int
+	wake     chan struct{} // closed when a slot frees and someone waits
+	waiters  int
+	grownAt  time.Time // last growth step
+	cutAt    time.Time // last multiplicative decrease
+	rttShort float64   // seconds: a moving average of round trips
+	rttBase  float64   // seconds: the lowest round trip, drifting up slowly
+	// Whether growth pays: answers per second over the last span of a few
+	// round trips, at which limit, and a pause in growth when it did not.
+	spanStart    time.Time
+	spanAnswers  int
+	spanRate     float64
+	spanLimit    float64
+	plateauUntil time.Time
+	startedAt    time.Time // the first request
+	everGrown    bool
 
 	// Retry-After gate: nothing leaves before until.
 	until time.Time
@@ -532,11 +540,36 @@ func (c *Controller) sample(now time.Time, rtt time.Duration) {
 		// Paced: the rate decides. Keep in flight what it needs, twice
 		// the rate times the round trip as BBR sizes its window.
 		c.limit = min(max(c.limit, math.Ceil(2*r*c.rttShort)+1), float64(c.cap))
-	case float64(c.inflight+1) >= c.limit/2:
+	case float64(c.inflight+1) >= c.limit/2 && !now.Before(c.plateauUntil):
 		// The limit is in use and latency is flat: grow by growthPerSec
 		// per second, whatever the round trip.
 		c.limit = min(c.limit*(1+growthPerSec*elapsed), float64(c.cap))
 	}
+	c.checkGrowthPaid(now)
+}
+
+// checkGrowthPaid compares, over successive spans of a few round trips,
+// the answers per second with the limit in flight, as BBR probes for
+// bandwidth: when the limit grew by a tenth or more and the answers did not
+// follow by at least 5%, the provider (or this machine) was already at its
+// capacity and more in flight only builds queues. The limit goes back to
+// what it was and stays there for plateauFor.
+func (c *Controller) checkGrowthPaid(now time.Time) {
+	c.spanAnswers++
+	if c.spanStart.IsZero() {
+		c.spanStart = now
+		return
+	}
+	elapsed := now.Sub(c.spanStart)
+	if elapsed < max(4*time.Duration(c.rttShort*float64(time.Second)), 50*time.Millisecond) {
+		return
+	}
+	rate := float64(c.spanAnswers) / elapsed.Seconds()
+	if c.spanRate > 0 && c.currentRate(now) == 0 && c.limit >= 1.1*c.spanLimit && rate < 1.05*c.spanRate {
+		c.limit = c.spanLimit
+		c.plateauUntil = now.Add(plateauFor)
+	}
+	c.spanStart, c.spanAnswers, c.spanRate, c.spanLimit = now, 0, rate, c.limit
 }
 
 // Pause holds every request until t (a Retry-After for the whole provider).

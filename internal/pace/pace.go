@@ -172,12 +172,13 @@ type Controller struct {
 	firstAccepted time.Time
 	next          time.Time // the next free slot when paced
 	// The burst of the last push-back, settled when its pause ends.
-	settling    bool
-	burstReads  []time.Time // when its accepted answers were read
-	lastRefusal time.Time   // when its last 429 was read
-	eventCount  int         // accepted before it, over eventSpan
-	eventSpan   time.Duration
-	eventProbe  float64 // the probed rate it came at, if probing
+	settling        bool
+	burstReads      []burstRead // its accepted answers
+	lastRefusal     time.Time   // when its last 429 was read
+	lastRefusedSent time.Time   // when the last of its refused requests left
+	eventCount      int         // accepted before it, over eventSpan
+	eventSpan       time.Duration
+	eventProbe      float64 // the probed rate it came at, if probing
 
 	// Quota from the provider's rate-limit headers.
 	quotaLeft  int // requests that may still leave before quotaReset
@@ -191,6 +192,10 @@ type Controller struct {
 	heldAt time.Time
 	heldBy Reason
 }
+
+// burstRead is an accepted answer of a refused burst: when its request
+// left and when the answer was read.
+type burstRead struct{ sent, read time.Time }
 
 // Reason says what holds a provider back.
 type Reason int
@@ -218,7 +223,7 @@ func New(opts Options) *Controller {
 		c.sends = make([]time.Time, 0, n)
 	}
 	c.quotaLeft = -1
-	c.burstReads = make([]time.Time, 0, 4096)
+	c.burstReads = make([]burstRead, 0, 4096)
 	return c
 }
 
@@ -388,7 +393,7 @@ func (c *Controller) Done(now, sentAt time.Time, v Verdict, retryAfter ...time.D
 			// Part of the burst of the last push-back: settled when its
 			// pause ends (settle).
 			if len(c.burstReads) < cap(c.burstReads) {
-				c.burstReads = append(c.burstReads, now)
+				c.burstReads = append(c.burstReads, burstRead{read: now, sent: sentAt})
 			}
 		} else {
 			if c.accepted == 0 {
@@ -404,6 +409,9 @@ func (c *Controller) Done(now, sentAt time.Time, v Verdict, retryAfter ...time.D
 			// window of losses.
 			if c.settling && !sentAt.After(c.eventAt) {
 				c.lastRefusal = now
+				if sentAt.After(c.lastRefusedSent) {
+					c.lastRefusedSent = sentAt
+				}
 			}
 			return
 		}
@@ -429,7 +437,7 @@ func (c *Controller) Done(now, sentAt time.Time, v Verdict, retryAfter ...time.D
 		if probed := c.currentRate(now); probed > c.rate {
 			c.eventProbe = probed
 		}
-		c.eventAt, c.lastRefusal, c.period = now, now, period
+		c.eventAt, c.lastRefusal, c.lastRefusedSent, c.period = now, now, sentAt, period
 		c.accepted, c.firstAccepted = 0, time.Time{}
 		c.settling, c.burstReads = true, c.burstReads[:0]
 		// Pace at the provisional estimate during the pause; settle
@@ -486,17 +494,22 @@ func (c *Controller) learn(rate float64) {
 // settle, once the pause of the last push-back is over, learns its rate
 // again with the whole burst in view. Workers read one burst's answers in
 // any order, so answers accepted in the window that refused may be read
-// after the first 429; they are the ones read before the last 429 of the
-// burst (give or take burstJitter). Those read later landed after the
-// provider's window reset: they belong to the next window.
+// after the first 429. An accepted answer belongs to that window when its
+// request left before the last refused one did, or when it was read before
+// the last 429 (give or take burstJitter): either way it reached the
+// provider among the refused ones, not after them. Answers to requests
+// that left later and were read later landed after the provider's window
+// reset: they belong to the next window. Two tests, because on a loaded
+// machine neither send times (new connections) nor read times (busy
+// workers) keep the provider's order alone.
 func (c *Controller) settle(now time.Time) {
 	if !c.settling || now.Before(c.until) {
 		return
 	}
 	c.settling = false
 	extra := 0
-	for _, t := range c.burstReads {
-		if !t.After(c.lastRefusal.Add(burstJitter)) {
+	for _, r := range c.burstReads {
+		if !r.sent.After(c.lastRefusedSent) || !r.read.After(c.lastRefusal.Add(burstJitter)) {
 			extra++
 		}
 	}

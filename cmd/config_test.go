@@ -51,7 +51,7 @@ profiles:
 	for _, want := range []string{
 		`{"key":"timeout","value":"7s","source":"file","origin":"`,
 		`{"key":"retries","value":"9","source":"env","origin":"KEYCTL_RETRIES"}`,
-		`{"key":"concurrency","value":"16","source":"default"}`,
+		`{"key":"concurrency","value":"256","source":"default"}`,
 		`{"key":"profile","value":"prod","source":"flag","origin":"--profile"}`,
 		`{"key":"providers.altostrat.base_url","value":"https://altostrat.prod.example","source":"file","origin":"`,
 		`{"key":"providers.lava.credential","value":"[REDACTED]","source":"file"`,

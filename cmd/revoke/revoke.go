@@ -33,9 +33,11 @@ import (
 
 // Defaults of the settings a flag, KEYCTL_* variable or config key can set.
 const (
-	defaultTimeout     = 30 * time.Second
-	defaultConcurrency = 16
-	defaultPerProvider = 8
+	defaultTimeout = 30 * time.Second
+	// Caps, not targets: within them each provider's pace controller finds
+	// how many requests it accepts at once (internal/pace).
+	defaultConcurrency = 256
+	defaultPerProvider = 64
 )
 
 // RevokeOptions is everything a revocation run needs.
@@ -127,8 +129,8 @@ The exit code tells scripts what happened: see 'keyctl help exit-codes'.`,
 	fl.Int("retries", retry.DefaultPolicy().Retries, "attempts after the first for 429, 5xx and network errors")
 	fl.Duration("max-wait", retry.DefaultPolicy().MaxWait, "budget for all waiting between attempts of one key")
 	fl.Duration("timeout", defaultTimeout, "time limit of one attempt")
-	fl.Int("concurrency", defaultConcurrency, "requests in flight at once (1 to 1024)")
-	fl.Int("per-provider", defaultPerProvider, "requests in flight at once to one provider (1 to 1024)")
+	fl.Int("concurrency", defaultConcurrency, "most requests in flight at once (1 to 1024)")
+	fl.Int("per-provider", defaultPerProvider, "most requests in flight at once to one provider (1 to 1024); within it keyctl adapts to what the provider accepts")
 	fl.String("audit-log", "", "append every result to this `file` (default $XDG_STATE_HOME/keyctl/audit.jsonl)")
 	fl.BoolVar(&opts.NoAudit, "no-audit", false, "do not write the audit log")
 	fl.BoolVar(&opts.Resume, "resume", false, "skip keys the audit log shows as revoked or already revoked")
@@ -272,6 +274,7 @@ func revokeRun(ctx context.Context, opts *RevokeOptions) error {
 	rep.signals = ctx
 	opts.IO.ErrOut = rep.status.guard(opts.IO.ErrOut) // warnings during the run erase the status line first
 	eng.WaitingFor = rep.waiting
+	rep.status.showPaces(eng.Paces)
 	eng.Run(runCtx, rep.status.track(b.jobs(entries)), rep.report)
 	return rep.finish()
 }

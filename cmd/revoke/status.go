@@ -31,6 +31,10 @@ type status struct {
 	concurrency int
 	perProvider int
 
+	// paces reports the engine's pace per provider; a provider keyctl holds
+	// back is named on the line with its pace and why.
+	paces func() []engine.Pace
+
 	mu        sync.Mutex
 	start     time.Time
 	done      int
@@ -239,6 +243,7 @@ func (s *status) lineLocked() string {
 	}
 	sort.Strings(waits)
 	parts = append(parts, waits...)
+	parts = append(parts, s.held()...)
 	if s.total >= 0 {
 		parts = append(parts, fmt.Sprintf("%d/%d keys", s.done, s.total))
 	} else {
@@ -263,4 +268,44 @@ func (s *status) lineLocked() string {
 	}
 	parts = append(parts, flight, now.Sub(s.start).Truncate(time.Second).String())
 	return parts[0] + " " + strings.Join(parts[1:], " · ")
+}
+
+// showPaces names, from now on, the providers the engine holds back.
+func (s *status) showPaces(paces func() []engine.Pace) {
+	s.mu.Lock()
+	s.paces = paces
+	s.mu.Unlock()
+}
+
+// held names each provider keyctl is holding back, at what pace and why
+// ("lava: 97/s, limited by the provider"); one going at full speed is not
+// mentioned.
+func (s *status) held() []string {
+	if s.paces == nil {
+		return nil
+	}
+	var out []string
+	for _, p := range s.paces() {
+		switch {
+		case p.Held == "":
+		case p.Rate > 0:
+			out = append(out, fmt.Sprintf("%s: %s, limited by %s", p.Provider, perSecond(p.Rate), p.Held))
+		default:
+			out = append(out, fmt.Sprintf("%s: limited by %s", p.Provider, p.Held))
+		}
+	}
+	return out
+}
+
+// perSecond renders a rate a person can read: 97/s, 2.5/s, 12/min, 60/h.
+func perSecond(rate float64) string {
+	switch {
+	case rate >= 10:
+		return fmt.Sprintf("%.0f/s", rate)
+	case rate >= 1:
+		return fmt.Sprintf("%.1f/s", rate)
+	case rate*60 >= 1:
+		return fmt.Sprintf("%.0f/min", rate*60)
+	}
+	return fmt.Sprintf("%.0f/h", rate*3600)
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/keyctl/keyctl/internal/exit"
 	"github.com/keyctl/keyctl/internal/httpclient"
+	"github.com/keyctl/keyctl/internal/pace"
 	"github.com/keyctl/keyctl/internal/redact"
 	"github.com/keyctl/keyctl/internal/retry"
 	"github.com/keyctl/keyctl/providers"
@@ -41,6 +42,9 @@ type Engine struct {
 	// whether the wait concerns that key alone, so the person can be told
 	// which key waits and why.
 	WaitingFor func(Wait)
+
+	mu    sync.Mutex
+	lanes []*lane // for Paces
 }
 
 // Wait is one wait a provider asked for.
@@ -96,8 +100,11 @@ func (e *Engine) Run(ctx context.Context, jobs iter.Seq[Job], sink Sink) {
 	laneFor := func(p providers.Provider) *lane {
 		l, ok := lanes[p]
 		if !ok {
-			l = &lane{jobs: make(chan Job, queueSize)}
+			l = &lane{name: p.Info().Name, jobs: make(chan Job, queueSize), ctrl: pace.New(pace.Options{Cap: perProvider, Documented: documented(p)})}
 			lanes[p] = l
+			e.mu.Lock()
+			e.lanes = append(e.lanes, l)
+			e.mu.Unlock()
 		}
 		if started[l] < perProvider {
 			started[l]++
@@ -181,77 +188,66 @@ func collect(results <-chan Result, sink Sink) {
 	}
 }
 
-// lane is one provider's queue, Retry-After gate and pace.
+// lane is one provider's queue and pace. Its controller decides how many
+// of its perProvider workers may have a request in flight and when the
+// next request may leave (package pace).
 type lane struct {
+	name string
 	jobs chan Job
-	mu   sync.Mutex
-	// until is when the provider said it accepts requests again; every key
-	// bound for it waits for that moment instead of hammering it.
-	until time.Time
-	// After a rate limit, requests are spaced by interval: the rate the
-	// provider accepted before it pushed back, less a margin. This keeps a
-	// large batch under the limit instead of bouncing off it every window.
-	interval time.Duration
-	next     time.Time // the next free slot when paced
-	accepted int       // answers that were not rate limits since the window began
-	window   time.Time // when that count began
+	ctrl *pace.Controller
 }
 
-// paceMargin slows the learned rate a little so clock skew between keyctl
-// and the provider's window does not tip a batch over the limit.
-const paceMargin = 1.1
+// RateLimiter is implemented by providers with a documented rate limit
+// (GitHub's credential revocation API: 60 calls per hour). keyctl never
+// sends them more than n requests in any span of per.
+type RateLimiter interface {
+	RateLimit() (n int, per time.Duration)
+}
 
-// rateLimited records a 429/503 that asked to wait until resume.
-func (l *lane) rateLimited(resume time.Time) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if resume.After(l.until) {
-		l.until = resume
+func documented(p providers.Provider) pace.Limit {
+	if rl, ok := p.(RateLimiter); ok {
+		n, per := rl.RateLimit()
+		return pace.Limit{N: n, Per: per}
 	}
-	if l.accepted > 0 && !l.window.IsZero() {
-		// The provider accepted `accepted` requests over the span from the
-		// start of the window to the moment it lets us in again.
-		span := resume.Sub(l.window)
-		if iv := time.Duration(float64(span) / float64(l.accepted) * paceMargin); iv > l.interval {
-			l.interval = iv
+	return pace.Limit{}
+}
+
+// Pace is how fast keyctl sends to one provider, for a person watching.
+type Pace struct {
+	Provider string
+	Rate     float64 // requests per second it is held to; 0 when not paced
+	// Held says what holds it back: "" (nothing), "the provider" (a rate
+	// it pushed back beyond, its headers, Retry-After) or "its documented
+	// limit".
+	Held string
+}
+
+// Paces reports, per provider seen so far, its current pace. Safe to call
+// from another goroutine while Run runs.
+func (e *Engine) Paces() []Pace {
+	e.mu.Lock()
+	lanes := append([]*lane(nil), e.lanes...)
+	e.mu.Unlock()
+	if len(lanes) == 0 {
+		return nil
+	}
+	clock := e.Clock // set by Run before any lane exists
+	if clock == nil {
+		clock = RealClock{}
+	}
+	out := make([]Pace, 0, len(lanes))
+	for _, l := range lanes {
+		st := l.ctrl.Status(clock.Now())
+		p := Pace{Provider: l.name, Rate: st.Rate}
+		switch st.HeldBy {
+		case pace.ByProvider:
+			p.Held = "the provider"
+		case pace.ByDocument:
+			p.Held = "its documented limit"
 		}
+		out = append(out, p)
 	}
-	l.accepted, l.window = 0, resume
-}
-
-// answered counts an answer that was not a rate limit.
-func (l *lane) answered(now time.Time) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.window.IsZero() {
-		l.window = now
-	}
-	l.accepted++
-}
-
-// reserve returns when this attempt may be sent: after any pause and, when
-// paced, at the next free slot.
-func (l *lane) reserve(now time.Time) (slot time.Time) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.interval == 0 {
-		return now
-	}
-	slot = now
-	if l.until.After(slot) {
-		slot = l.until
-	}
-	if l.next.After(slot) {
-		slot = l.next
-	}
-	l.next = slot.Add(l.interval)
-	return slot
-}
-
-func (l *lane) pausedUntil() time.Time {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.until
+	return out
 }
 
 func skipped(j Job) Result {
@@ -317,7 +313,7 @@ func (e *Engine) process(ctx context.Context, j Job, l *lane, global chan struct
 
 	for {
 		// A pause set by any key's 429/503 applies to this one too.
-		if until := l.pausedUntil(); until.After(e.Clock.Now()) {
+		if until := l.ctrl.PausedUntil(); until.After(e.Clock.Now()) {
 			d := e.Policy.AfterProvider(until.Sub(e.Clock.Now()))
 			if waited+d <= e.Policy.MaxWait {
 				e.notifyWait(j, until, false, 0)
@@ -334,16 +330,19 @@ func (e *Engine) process(ctx context.Context, j Job, l *lane, global chan struct
 			}
 		}
 
-		// Keep to the provider's learned pace. Pacing is keyctl's own
-		// politeness, so it does not spend the key's wait budget.
-		if slot := l.reserve(e.Clock.Now()); slot.After(e.Clock.Now()) {
-			if err := e.Clock.Sleep(ctx, slot.Sub(e.Clock.Now())); err != nil {
-				return stopWaiting()
-			}
+		// Wait for room in flight and keep to the provider's pace. Pacing
+		// is keyctl's own politeness, so it does not spend the key's wait
+		// budget; it recovers on its own after a transient limit.
+		sentAt, err := l.ctrl.Acquire(ctx, e.Clock)
+		if err != nil {
+			return stopWaiting()
 		}
 
 		res.Attempts++
 		a := e.send(ctx, req, global)
+		if a.err != nil {
+			l.ctrl.Done(e.Clock.Now(), sentAt, pace.Neutral)
+		}
 		if a.err != nil && ctx.Err() != nil {
 			// Cancelled mid-request. An answer that did arrive is reported
 			// below as it is: the run is stopping, but that key's fate is known.
@@ -373,18 +372,34 @@ func (e *Engine) process(ctx context.Context, j Job, l *lane, global chan struct
 		out := j.Provider.Classify(a.status, a.header, a.body)
 		refused = fmt.Sprintf("%s refused it with %s", j.Provider.Info().Title, providers.StatusText(a.status))
 		retryable, honour := retry.RetryableStatus(a.status)
-		if !honour {
-			l.answered(e.Clock.Now())
+		now := e.Clock.Now()
+		asked, hasAsked := time.Duration(0), false
+		if honour {
+			asked, hasAsked = retry.ParseRetryAfter(a.header.Get("Retry-After"), now)
+		}
+		quota, hasQuota := retry.ParseQuota(a.header, now)
+		if honour && !hasAsked && quota.Exhausted() {
+			// No Retry-After, but the rate-limit headers say when.
+			asked, hasAsked = quota.Reset, true
+		}
+		// Pauses first: Done frees this request's slot, and the workers
+		// waiting for it must already see the pause.
+		if retryable && hasAsked && asked > 0 && !out.KeyOnly {
+			l.ctrl.Pause(now.Add(asked))
+		}
+		if quota.Exhausted() && !out.KeyOnly {
+			// The provider's window is spent: a pause like Retry-After,
+			// waited within each key's budget (a hostile reset of a year
+			// fails keys with exit 9 instead of stalling the run).
+			l.ctrl.Pause(now.Add(quota.Reset))
+		}
+		l.ctrl.Done(now, sentAt, verdict(a.status, out.KeyOnly, retryable, honour), asked)
+		if hasQuota && !quota.Exhausted() && quota.Reset <= e.Policy.MaxWait {
+			// Spend what is left of the window; the wait for its reset is
+			// pacing, so only believed when the wait budget would cover it.
+			l.ctrl.Quota(now, quota.Remaining, quota.Reset)
 		}
 		if retryable {
-			now := e.Clock.Now()
-			asked, hasAsked := time.Duration(0), false
-			if honour {
-				asked, hasAsked = retry.ParseRetryAfter(a.header.Get("Retry-After"), now)
-			}
-			if hasAsked && asked > 0 && !out.KeyOnly {
-				l.rateLimited(now.Add(asked))
-			}
 			if !honour {
 				// A 500/502/504 may come from a proxy after the provider acted.
 				unknown = true
@@ -432,6 +447,21 @@ func (e *Engine) process(ctx context.Context, j Job, l *lane, global chan struct
 		}
 		return finish(out.State, out.Code, out.Message)
 	}
+}
+
+// verdict is what an answer tells the pace controller.
+func verdict(status int, keyOnly, retryable, honour bool) pace.Verdict {
+	switch {
+	case status == http.StatusTooManyRequests && keyOnly:
+		return pace.Neutral // about that key, not the provider's load
+	case status == http.StatusTooManyRequests:
+		return pace.RateLimited
+	case status == http.StatusServiceUnavailable:
+		return pace.Overloaded
+	case retryable && !honour:
+		return pace.Neutral // a 500/502/504 says nothing of the rate
+	}
+	return pace.Accepted
 }
 
 // interrupted ends a job cut short by Ctrl-C or SIGTERM: skipped when nothing

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -508,5 +509,130 @@ func TestInterruptWhileWaitingOnA429SaysNotRevoked(t *testing.T) {
 				t.Errorf("message %q contains %q", r.Message, c.notWant)
 			}
 		})
+	}
+}
+
+// TestTransient503DoesNotSlowTheRestOfTheRun: one 503 with Retry-After: 5
+// pauses the provider for those 5 seconds, once. Later requests are not
+// spaced by it for the rest of the run, outside the --max-wait budget.
+func TestTransient503DoesNotSlowTheRestOfTheRun(t *testing.T) {
+	clock := testutil.NewClock()
+	srv := testutil.NewServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		if n == 2 {
+			testutil.Respond(w, 503, "", "Retry-After", "5")
+			return
+		}
+		testutil.Respond(w, 200, `{"id":"k","deleted":true}`)
+	})
+	e := newEngine(t, clock)
+	e.Concurrency, e.PerProvider = 1, 1
+	var jobs []revoke.Job
+	for i := range 20 {
+		jobs = append(jobs, job(t, lava.Adapter{}, srv.URL, fmt.Sprint("k", i)))
+	}
+	for _, r := range runJobs(context.Background(), e, jobs...) {
+		if r.Outcome != providers.Revoked {
+			t.Fatalf("result %+v", r)
+		}
+	}
+	if w := clock.Waited(); w < 5*time.Second || w > 7*time.Second {
+		t.Fatalf("waited %s in all for 20 keys after one 503 Retry-After: 5 (sleeps %v), want the 5 s pause once", w, clock.Sleeps)
+	}
+}
+
+// TestRateLimitHeadersAreHonoured: a provider that says with
+// X-RateLimit-Remaining: 0 and X-RateLimit-Reset that its window is spent
+// gets no request before the reset, though it answered 200.
+func TestRateLimitHeadersAreHonoured(t *testing.T) {
+	clock := testutil.NewClock()
+	var mu sync.Mutex
+	var at []time.Time
+	srv := testutil.NewServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		mu.Lock()
+		at = append(at, clock.Now())
+		mu.Unlock()
+		remaining := "1"
+		if n%2 == 0 {
+			remaining = "0"
+		}
+		testutil.Respond(w, 200, `{"id":"k","deleted":true}`, "X-RateLimit-Remaining", remaining, "X-RateLimit-Reset", "20")
+	})
+	e := newEngine(t, clock)
+	e.Concurrency, e.PerProvider = 1, 1
+	var jobs []revoke.Job
+	for i := range 4 {
+		jobs = append(jobs, job(t, lava.Adapter{}, srv.URL, fmt.Sprint("k", i)))
+	}
+	for _, r := range runJobs(context.Background(), e, jobs...) {
+		if r.Outcome != providers.Revoked || r.Attempts != 1 {
+			t.Fatalf("result %+v", r)
+		}
+	}
+	// Two requests per window of 20 s: the third waits for the reset.
+	if len(at) != 4 || at[2].Sub(at[1]) < 20*time.Second || at[1].Sub(at[0]) > time.Second {
+		t.Fatalf("requests at %v, want the third 20 s after the second", at)
+	}
+}
+
+// TestHostileRateLimitResetFailsWithinTheBudget: a server that answers 200
+// with X-RateLimit-Remaining: 0 and a reset a year away does not stall the
+// run: the keys left fail at once with exit 9 and the provider's time.
+func TestHostileRateLimitResetFailsWithinTheBudget(t *testing.T) {
+	clock := testutil.NewClock()
+	srv := testutil.NewServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		testutil.Respond(w, 200, `{"id":"k","deleted":true}`, "X-RateLimit-Remaining", "0", "X-RateLimit-Reset", "31536000")
+	})
+	e := newEngine(t, clock)
+	e.Concurrency, e.PerProvider = 1, 1
+	rs := runJobs(context.Background(), e, job(t, lava.Adapter{}, srv.URL, "a"), job(t, lava.Adapter{}, srv.URL, "b"))
+	byID := map[string]revoke.Result{}
+	for _, r := range rs {
+		byID[r.ID] = r
+	}
+	if byID["a"].Outcome != providers.Revoked || byID["b"].ExitCode != exit.RateLimited || byID["b"].RetryAfter == nil {
+		t.Fatalf("results %+v", rs)
+	}
+	if clock.Waited() > time.Second {
+		t.Fatalf("waited %s", clock.Waited())
+	}
+}
+
+// limitedLava is Lava with a documented limit of 2 requests a minute.
+type limitedLava struct{ lava.Adapter }
+
+func (limitedLava) RateLimit() (int, time.Duration) { return 2, time.Minute }
+
+// TestDocumentedLimitIsKept: a provider that states a documented limit
+// (revoke.RateLimiter) never gets more than that, however fast it answers.
+func TestDocumentedLimitIsKept(t *testing.T) {
+	clock := testutil.NewClock()
+	var mu sync.Mutex
+	var at []time.Time
+	srv := testutil.NewServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		mu.Lock()
+		at = append(at, clock.Now())
+		mu.Unlock()
+		testutil.Respond(w, 200, `{"id":"k","deleted":true}`)
+	})
+	e := newEngine(t, clock)
+	e.Concurrency, e.PerProvider = 1, 1 // one sleeper: the fake clock is one timeline
+	var jobs []revoke.Job
+	for i := range 5 {
+		jobs = append(jobs, job(t, limitedLava{}, srv.URL, fmt.Sprint("k", i)))
+	}
+	for _, r := range runJobs(context.Background(), e, jobs...) {
+		if r.Outcome != providers.Revoked {
+			t.Fatalf("result %+v", r)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(at) != 5 || at[4].Sub(at[0]) < 2*time.Minute {
+		t.Fatalf("requests at %v, want 2 a minute", at)
+	}
+	for i := 2; i < len(at); i++ {
+		if at[i].Sub(at[i-2]) < time.Minute {
+			t.Fatalf("requests at %v: three within a minute", at)
+		}
 	}
 }

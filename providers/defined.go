@@ -479,7 +479,11 @@ func (p *Defined) Classify(status int, header http.Header, body []byte) Outcome 
 		return p.success(a, status, header, body)
 	}
 	if status >= 200 && status < 300 {
-		o := p.unconfirmed(fmt.Sprintf("%s answered %s, which its documentation does not define as a revocation", p.info.Title, StatusText(status)))
+		what := fmt.Sprintf("%s answered %s, which its documentation does not define as a revocation", p.info.Title, StatusText(status))
+		if note := BodyNote(header, body); note != "" && !isJSONObject(body) { // say what came back: a sign-in page, say
+			what += " (" + note + ")"
+		}
+		o := p.unconfirmed(what)
 		if a != nil { // a documented 2xx that is not a revocation
 			if a.state != "" {
 				o.State = a.state

@@ -7,8 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -104,6 +106,10 @@ func writeEnv(w io.Writer, root string) {
 	for _, p := range names {
 		fmt.Fprintf(w, "export %s=%s\n", config.EnvName(config.ProviderKey(p, "base_url")), urls[p])
 		fmt.Fprintf(w, "export %s=%s\n", config.EnvName(config.ProviderKey(p, "token")), sandbox.Token(p))
+		params := sandbox.Params(p)
+		for _, name := range slices.Sorted(maps.Keys(params)) {
+			fmt.Fprintf(w, "export %s=%s\n", config.EnvName(config.ProviderKey(p, name)), params[name])
+		}
 	}
 }
 

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/keyctl/keyctl/internal/testutil"
+	"github.com/keyctl/keyctl/providers"
 )
 
 var (
@@ -225,5 +226,19 @@ func keyctl(t *testing.T, env []string, args ...string) (int, []result, string) 
 
 func env(provider, baseURL, token string) []string {
 	up := strings.ToUpper(provider)
-	return []string{"KEYCTL_" + up + "_BASE_URL=" + baseURL, "KEYCTL_" + up + "_TOKEN=" + token}
+	out := []string{"KEYCTL_" + up + "_BASE_URL=" + baseURL, "KEYCTL_" + up + "_TOKEN=" + token}
+	// Extra parameters get the value the sandbox expects of them: their
+	// default, or "sandbox".
+	if p, err := providers.Lookup(provider); err == nil {
+		if d, ok := p.(*providers.Defined); ok {
+			for _, prm := range d.Definition().Params {
+				v := prm.Default
+				if v == "" {
+					v = "sandbox"
+				}
+				out = append(out, "KEYCTL_"+up+"_"+strings.ToUpper(prm.Name)+"="+v)
+			}
+		}
+	}
+	return out
 }

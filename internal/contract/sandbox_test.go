@@ -76,6 +76,7 @@ func TestSandboxAgainstTheDescriptions(t *testing.T) {
 			continue
 		}
 		success, twice := 0, statusCase{status: 404, outcome: "not_found", code: 6}
+		documented := map[int]bool{}
 		for _, c := range d.cases {
 			if c.outcome == "revoked" && success == 0 {
 				success = c.status
@@ -83,13 +84,25 @@ func TestSandboxAgainstTheDescriptions(t *testing.T) {
 			if c.outcome == "already_revoked" {
 				twice = c
 			}
+			documented[c.status] = true
 		}
-		scenarios[d.name] = append([]step{
-			{name: "revoke", id: active[0], outcome: "revoked", status: success},
-			{name: "twice", id: active[0], outcome: twice.outcome, status: twice.status, code: twice.code},
-			{name: "wrong credential", id: active[1], token: "wrong-credential", outcome: "failed", status: 401, code: 4},
-			{name: "revoke another", id: active[1], outcome: "revoked", status: success},
-		}, extras[d.name]...)
+		for _, c := range d.cases { // 404 as the definition reads it (HCP Terraform: failed, exit 6)
+			if c.status == twice.status && twice.outcome != "already_revoked" {
+				twice = c
+			}
+		}
+		// The sandbox answers a second revocation with the not-found status
+		// and a wrong credential with 401; a description that documents
+		// neither (Pulumi lists no 404, Okta no 401) cannot validate them.
+		steps := []step{{name: "revoke", id: active[0], outcome: "revoked", status: success}}
+		if documented[twice.status] {
+			steps = append(steps, step{name: "twice", id: active[0], outcome: twice.outcome, status: twice.status, code: twice.code})
+		}
+		if documented[401] {
+			steps = append(steps, step{name: "wrong credential", id: active[1], token: "wrong-credential", outcome: "failed", status: 401, code: 4})
+		}
+		steps = append(steps, step{name: "revoke another", id: active[1], outcome: "revoked", status: success})
+		scenarios[d.name] = append(steps, extras[d.name]...)
 	}
 	proxies := map[string]string{}
 	var mu sync.Mutex

@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"net/http"
@@ -75,6 +76,21 @@ var hooks = map[string]hook{
 		}
 		writeJSON(c.w, http.StatusNotFound, map[string]any{"message": "The given data was invalid.",
 			"errors": map[string][]string{"id": {"The id must match " + c.e.def.ID.Pattern + "."}}})
+		return true
+	}},
+	// HCP Terraform: a JSON:API error document (application/vnd.api+json)
+	// for a token that does not exist or is already deleted.
+	"jsonapi_not_found": {beforeLookup: func(c *call) bool {
+		c.s.mu.Lock()
+		k := c.s.lookup(c.e.name, c.id)
+		gone := k == nil || k.State == Revoked
+		c.s.mu.Unlock()
+		if !gone {
+			return false
+		}
+		c.w.Header().Set("Content-Type", "application/vnd.api+json")
+		c.w.WriteHeader(http.StatusNotFound)
+		_ = json.NewEncoder(c.w).Encode(map[string]any{"errors": []map[string]any{{"status": "404", "title": "not found"}}})
 		return true
 	}},
 }

@@ -85,6 +85,20 @@ func newEmulated(p *providers.Defined) *emulated {
 	return e
 }
 
+// Params are the parameter values the emulator expects of provider (a
+// Basic user name such as Confluent Cloud's api_key is checked); nil for a
+// provider without parameters.
+func Params(provider string) map[string]string {
+	p, err := providers.Lookup(provider)
+	if err != nil {
+		return nil
+	}
+	if d, ok := p.(*providers.Defined); ok && len(d.Definition().Params) > 0 {
+		return sandboxParams(d.Definition())
+	}
+	return nil
+}
+
 // sandboxParams gives each parameter its default or a fixed sandbox value.
 func sandboxParams(d *providers.Definition) map[string]string {
 	out := map[string]string{}

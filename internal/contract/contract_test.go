@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/keyctl/keyctl/internal/testutil"
+	"github.com/keyctl/keyctl/providers"
 )
 
 var (
@@ -205,5 +206,29 @@ func keyctl(t *testing.T, env []string, args ...string) (int, []result, string) 
 
 func env(provider, baseURL, token string) []string {
 	up := strings.ToUpper(provider)
-	return []string{"KEYCTL_" + up + "_BASE_URL=" + baseURL, "KEYCTL_" + up + "_TOKEN=" + token}
+	return append([]string{"KEYCTL_" + up + "_BASE_URL=" + baseURL, "KEYCTL_" + up + "_TOKEN=" + token}, paramEnv(provider)...)
+}
+
+// paramEnv sets each extra parameter of a defined provider to its example
+// (or default): a value of the shape the provider's description accepts.
+func paramEnv(provider string) []string {
+	p, err := providers.Lookup(provider)
+	if err != nil {
+		return nil
+	}
+	d, ok := p.(*providers.Defined)
+	if !ok {
+		return nil
+	}
+	var out []string
+	for _, prm := range d.Definition().Params {
+		v := prm.Example
+		if v == "" {
+			v = prm.Default
+		}
+		if v != "" {
+			out = append(out, "KEYCTL_"+strings.ToUpper(provider)+"_"+strings.ToUpper(prm.Name)+"="+v)
+		}
+	}
+	return out
 }

@@ -76,20 +76,28 @@ func TestSandboxAgainstTheDescriptions(t *testing.T) {
 			continue
 		}
 		success, twice := 0, statusCase{status: 404, outcome: "not_found", code: 6}
+		// A description that documents neither "not found" nor "already
+		// revoked" has no answer the emulator could give a second revoke.
+		twiceDocumented := false
 		for _, c := range d.cases {
 			if c.outcome == "revoked" && success == 0 {
 				success = c.status
 			}
+			if c.outcome == "not_found" {
+				twiceDocumented = true
+			}
 			if c.outcome == "already_revoked" {
-				twice = c
+				twice, twiceDocumented = c, true
 			}
 		}
-		scenarios[d.name] = append([]step{
-			{name: "revoke", id: active[0], outcome: "revoked", status: success},
-			{name: "twice", id: active[0], outcome: twice.outcome, status: twice.status, code: twice.code},
-			{name: "wrong credential", id: active[1], token: "wrong-credential", outcome: "failed", status: 401, code: 4},
-			{name: "revoke another", id: active[1], outcome: "revoked", status: success},
-		}, extras[d.name]...)
+		steps := []step{{name: "revoke", id: active[0], outcome: "revoked", status: success}}
+		if twiceDocumented {
+			steps = append(steps, step{name: "twice", id: active[0], outcome: twice.outcome, status: twice.status, code: twice.code})
+		}
+		scenarios[d.name] = append(append(steps,
+			step{name: "wrong credential", id: active[1], token: "wrong-credential", outcome: "failed", status: 401, code: 4},
+			step{name: "revoke another", id: active[1], outcome: "revoked", status: success},
+		), extras[d.name]...)
 	}
 	proxies := map[string]string{}
 	var mu sync.Mutex

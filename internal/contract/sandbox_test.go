@@ -78,8 +78,11 @@ func TestSandboxAgainstTheDescriptions(t *testing.T) {
 		success, twice := 0, statusCase{status: 404, outcome: "not_found", code: 6}
 		// A description that documents neither "not found" nor "already
 		// revoked" has no answer the emulator could give a second revoke.
-		twiceDocumented := false
+		twiceDocumented, unauthorizedDocumented := false, false
 		for _, c := range d.cases {
+			if c.status == 401 {
+				unauthorizedDocumented = true
+			}
 			if c.outcome == "revoked" && success == 0 {
 				success = c.status
 			}
@@ -94,10 +97,13 @@ func TestSandboxAgainstTheDescriptions(t *testing.T) {
 		if twiceDocumented {
 			steps = append(steps, step{name: "twice", id: active[0], outcome: twice.outcome, status: twice.status, code: twice.code})
 		}
-		scenarios[d.name] = append(append(steps,
-			step{name: "wrong credential", id: active[1], token: "wrong-credential", outcome: "failed", status: 401, code: 4},
-			step{name: "revoke another", id: active[1], outcome: "revoked", status: success},
-		), extras[d.name]...)
+		// The emulator answers a wrong credential with 401, which only some
+		// descriptions document.
+		if unauthorizedDocumented {
+			steps = append(steps, step{name: "wrong credential", id: active[1], token: "wrong-credential", outcome: "failed", status: 401, code: 4})
+		}
+		steps = append(steps, step{name: "revoke another", id: active[1], outcome: "revoked", status: success})
+		scenarios[d.name] = append(steps, extras[d.name]...)
 	}
 	proxies := map[string]string{}
 	var mu sync.Mutex

@@ -127,7 +127,11 @@ func newChecker(t *testing.T, target string) (*checker, string) {
 	c := &checker{target: target}
 	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		req, _ := http.NewRequest(r.Method, c.target+r.URL.EscapedPath(), r.Body)
+		target := c.target + r.URL.EscapedPath()
+		if r.URL.RawQuery != "" { // Grafana Cloud's region, for one, is a required query parameter
+			target += "?" + r.URL.RawQuery
+		}
+		req, _ := http.NewRequest(r.Method, target, r.Body)
 		req.Header = r.Header.Clone()
 		c.mu.Lock()
 		if c.prefer != "" {

@@ -80,7 +80,7 @@ func startPrism(t *testing.T, args ...string) string {
 	port := freePort(t)
 	full := append([]string{args[0], "--port", fmt.Sprint(port), "--host", "127.0.0.1"}, args[1:]...)
 	cmd := exec.Command(prismBin, full...)
-	var logs bytes.Buffer
+	var logs lockedBuffer // read while Prism may still write, when it does not start
 	cmd.Stdout, cmd.Stderr = &logs, &logs
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -103,6 +103,24 @@ func startPrism(t *testing.T, args ...string) string {
 	}
 	t.Fatalf("prism %v did not start:\n%s", args, logs.String())
 	return ""
+}
+
+// lockedBuffer is a bytes.Buffer safe to read while a process writes it.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 func tail(s string, n int) string {

@@ -64,7 +64,7 @@ func TestBatchFromFileSpansProviders(t *testing.T) {
 		`{"provider":"liveavatar","id":"sec_demo_1"}`+"\n"+
 		"\n"+
 		"altostrat api_key_demo00000000000000000000001\n"+
-		"stripe sk_x\n"+
+		"notaprovider sk_x\n"+
 		"this-line-has-no-provider\n"+
 		"lava sk_demo_1\n"+
 		"langwatch lw_revoked\n")
@@ -90,7 +90,7 @@ func TestBatchFromFileSpansProviders(t *testing.T) {
 		switch {
 		case r.Outcome == "duplicate" && r.Line == 9 && r.ExitCode == 0:
 			dup = true
-		case r.Line == 7 && r.ExitCode == exit.Usage && strings.Contains(r.Message, `line 7: unknown provider "stripe"`):
+		case r.Line == 7 && r.ExitCode == exit.Usage && strings.Contains(r.Message, `line 7: unknown provider "notaprovider"`):
 			unknown = true
 		case r.Line == 8 && r.ExitCode == exit.Usage && strings.Contains(r.Message, "line 8: expected"):
 			noProvider = true

@@ -57,6 +57,9 @@ type Param struct {
 	Describe string `yaml:"describe"`
 	Default  string `yaml:"default"`
 	Pattern  string `yaml:"pattern"`
+	// Example is a value of the documented shape, sent by the contract
+	// tests so the provider's OpenAPI description accepts the request.
+	Example string `yaml:"example"`
 }
 
 // CredentialDef says what the credential is and how it is sent.
@@ -397,7 +400,9 @@ func (d *Definition) check(c *checker) {
 			c.fail(f, "%q is a credential setting, not a parameter", p.Name)
 		}
 		seen[p.Name] = true
-		checkRegexp(c, fmt.Sprintf("params.%d.pattern", i), p.Pattern)
+		if re := checkRegexp(c, fmt.Sprintf("params.%d.pattern", i), p.Pattern); re != nil && p.Example != "" && !re.MatchString(p.Example) {
+			c.fail(fmt.Sprintf("params.%d.example", i), "%q does not match the parameter's pattern", p.Example)
+		}
 	}
 	d.checkAuth(c)
 	for i, w := range d.Credential.Warn {

@@ -74,6 +74,7 @@ func TestBadDefinitions(t *testing.T) {
 		{"no success", `"204": {outcome: revoked}`, `"204": {outcome: failed}`, []string{"no answer has outcome revoked"}},
 		{"not yaml", "title: Acme", "title: [Acme", []string{"acme.yaml"}},
 		{"wrong type", "title: Acme", "title: {a: 1}", []string{"acme.yaml:2"}},
+		{"param example off its pattern", "title: Acme", "title: Acme\nparams: [{name: region, pattern: \"^[a-z]+-[0-9]+$\", example: EU}]", []string{"acme.yaml:", "params.0.example", "does not match"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -147,7 +147,11 @@ func newChecker(t *testing.T, target string) (*checker, string) {
 	c := &checker{target: target}
 	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		req, _ := http.NewRequest(r.Method, c.target+r.URL.EscapedPath(), r.Body)
+		target := c.target + r.URL.EscapedPath()
+		if r.URL.RawQuery != "" { // Grafana Cloud's region, for one, is a required query parameter
+			target += "?" + r.URL.RawQuery
+		}
+		req, _ := http.NewRequest(r.Method, target, r.Body)
 		req.Header = r.Header.Clone()
 		c.mu.Lock()
 		if c.prefer != "" {
@@ -226,19 +230,31 @@ func keyctl(t *testing.T, env []string, args ...string) (int, []result, string) 
 
 func env(provider, baseURL, token string) []string {
 	up := strings.ToUpper(provider)
-	out := []string{"KEYCTL_" + up + "_BASE_URL=" + baseURL, "KEYCTL_" + up + "_TOKEN=" + token}
-	// Extra parameters get the value the sandbox expects of them: their
-	// default, or "sandbox".
-	if p, err := providers.Lookup(provider); err == nil {
-		if d, ok := p.(*providers.Defined); ok {
-			for _, prm := range d.Definition().Params {
-				v := prm.Default
-				if v == "" {
-					v = "sandbox"
-				}
-				out = append(out, "KEYCTL_"+up+"_"+strings.ToUpper(prm.Name)+"="+v)
-			}
+	return append([]string{"KEYCTL_" + up + "_BASE_URL=" + baseURL, "KEYCTL_" + up + "_TOKEN=" + token}, paramEnv(provider)...)
+}
+
+// paramEnv sets each extra parameter of a defined provider to its example
+// (or default): a value of the shape the provider's description accepts;
+// else "sandbox", as a --sandbox run does.
+func paramEnv(provider string) []string {
+	p, err := providers.Lookup(provider)
+	if err != nil {
+		return nil
+	}
+	d, ok := p.(*providers.Defined)
+	if !ok {
+		return nil
+	}
+	var out []string
+	for _, prm := range d.Definition().Params {
+		v := prm.Example
+		if v == "" {
+			v = prm.Default
 		}
+		if v == "" {
+			v = "sandbox" // what a --sandbox run gives a parameter without a value
+		}
+		out = append(out, "KEYCTL_"+strings.ToUpper(provider)+"_"+strings.ToUpper(prm.Name)+"="+v)
 	}
 	return out
 }

@@ -166,10 +166,27 @@ func startSandbox(t *testing.T, args ...string) []string {
 		}
 	}
 	go func() { _, _ = io.Copy(io.Discard, stdout) }()
-	if len(env) < 8 {
+	if !hasSeedSettings(env) {
 		t.Fatalf("sandbox settings: %q", env)
 	}
 	return env
+}
+
+// hasSeedSettings reports whether the settings 'keyctl sandbox' printed
+// give a base URL and a credential for each of the four seed providers
+// the tests use, and nothing but such pairs (every provider has both).
+func hasSeedSettings(env []string) bool {
+	set := map[string]bool{}
+	for _, kv := range env {
+		k, _, _ := strings.Cut(kv, "=")
+		set[k] = true
+	}
+	for _, p := range []string{"LAVA", "LANGWATCH", "LIVEAVATAR", "ALTOSTRAT"} {
+		if !set["KEYCTL_"+p+"_BASE_URL"] || !set["KEYCTL_"+p+"_TOKEN"] {
+			return false
+		}
+	}
+	return len(env)%2 == 0
 }
 
 // TestTerminalBatchAt80Columns runs a 200-key batch at an 80-column

@@ -95,6 +95,36 @@ func TestEnvTokenIsTrimmedAndCheckedLikeEverySource(t *testing.T) {
 	}
 }
 
+// TestInvisibleCharacterInACredentialIsAConfigError: a byte-order mark from
+// a token file saved by a Windows editor, or a zero-width space from a
+// paste, was sent and answered 401, "credential rejected", exit 4, while
+// every message showed the credential as expected. It is exit 3, nothing sent.
+func TestInvisibleCharacterInACredentialIsAConfigError(t *testing.T) {
+	dir := testutil.IsolateEnv(t)
+	srv := echoServer(t)
+	t.Setenv("KEYCTL_LAVA_BASE_URL", srv.URL)
+	file := filepath.Join(dir, "token")
+	os.WriteFile(file, []byte("\ufeff"+secret+"\r\n"), 0o600)
+	os.MkdirAll(filepath.Join(dir, "config", "keyctl"), 0o700)
+	os.WriteFile(filepath.Join(dir, "config", "keyctl", "config.yaml"), []byte("providers:\n  lava:\n    token_file: "+file+"\n"), 0o600)
+	for _, env := range [][2]string{
+		{"KEYCTL_LAVA_TOKEN", "\ufeff" + secret},
+		{"KEYCTL_LAVA_TOKEN", secret[:4] + "\u200b" + secret[4:]},
+		{"KEYCTL_LAVA_TOKEN", secret + "\xff"},
+		{"KEYCTL_LAVA_TOKEN", ""}, // the config's token_file
+	} {
+		t.Setenv(env[0], env[1])
+		code, stdout, stderr := run(t, nil, "revoke", "lava", "k1", "--no-audit")
+		if code != exit.Config || stdout != "" || !strings.Contains(stderr, "invisible character") || (env[1] == "" && !strings.Contains(stderr, "token_file")) {
+			t.Fatalf("%q: exit %d stdout %q stderr %q", env[1], code, stdout, stderr)
+		}
+		if n := len(srv.Requests()); n != 0 {
+			t.Fatalf("%q: %d requests sent", env[1], n)
+		}
+		assertNoSecret(t, stdout, stderr)
+	}
+}
+
 // TestCredentialThatIsAPrefixOfAnotherIsMaskedWhole: two providers whose
 // credentials share a prefix; the longer one's tail must not show.
 func TestCredentialThatIsAPrefixOfAnotherIsMaskedWhole(t *testing.T) {

@@ -10,6 +10,8 @@ import (
 	"runtime"
 	"strings"
 	"time"
+
+	"github.com/keyctl/keyctl/internal/sanitize"
 )
 
 // DefaultTokenCommandTimeout bounds a token_command that never returns.
@@ -103,6 +105,13 @@ func CheckCredential(value, origin string) error {
 		if b := value[i]; b < 0x20 || b == 0x7f {
 			return &Error{Msg: fmt.Sprintf("%s: the credential contains a control character (byte 0x%02x at offset %d), which cannot be sent in an HTTP header; check for a stray line break or a paste error; nothing sent", origin, b, i)}
 		}
+	}
+	// A byte-order mark (a token file saved by a Windows editor) or a
+	// zero-width space from a paste is invisible: it would be sent, the
+	// provider would answer 401 and the user would be told the credential
+	// was rejected, while every message shows it exactly as expected.
+	if !sanitize.Safe(value) {
+		return &Error{Msg: fmt.Sprintf("%s: the credential contains an invisible character or invalid UTF-8 (a byte-order mark, a zero-width space), which no provider issues; check for a paste error or the file's encoding; nothing sent", origin)}
 	}
 	return nil
 }

@@ -168,6 +168,28 @@ func TestTokenAsAYAMLListIsAConfigError(t *testing.T) {
 	}
 }
 
+// TestTokenThatYAMLRetypesIsAConfigError: an unquoted 0012345 was sent as
+// 5349 (YAML octal), 1e3 as 1000, a date as "2001-12-14 00:00:00 +0000 UTC":
+// the provider's 401 then said the credential was rejected, exit 4.
+func TestTokenThatYAMLRetypesIsAConfigError(t *testing.T) {
+	dir := testutil.IsolateEnv(t)
+	srv := echoServer(t)
+	for _, block := range []string{"token: 0012345", "token: 1e3", "token: 12345678901234567890123", "token: true", "token: 2001-12-14", "token_env: 123"} {
+		writeConfigFile(t, dir, "providers:\n  lava:\n    base_url: "+srv.URL+"\n    "+block+"\n")
+		code, stdout, stderr := run(t, nil, "revoke", "lava", "k1", "--no-audit")
+		if code != exit.Config || stdout != "" || !strings.Contains(stderr, "providers.lava.token") || !strings.Contains(stderr, "in quotes") {
+			t.Errorf("%s: exit %d stdout %q stderr %q", block, code, stdout, stderr)
+		}
+	}
+	if n := len(srv.Requests()); n != 0 {
+		t.Fatalf("%d requests sent", n)
+	}
+	writeConfigFile(t, dir, "providers:\n  lava:\n    base_url: "+srv.URL+"\n    token: \"0012345\"\n")
+	if code, _, stderr := run(t, nil, "revoke", "lava", "k1", "--no-audit"); code != exit.Auth || srv.Requests()[0].Header.Get("Authorization") != "Bearer 0012345" {
+		t.Fatalf("quoted: exit %d %s", code, stderr)
+	}
+}
+
 // TestCredentialSourcesAreBounded: /dev/zero as token_file and a command
 // printing megabytes (or forever) end at once with exit 3.
 func TestCredentialSourcesAreBounded(t *testing.T) {

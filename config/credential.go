@@ -158,11 +158,29 @@ func (c *Config) credential(ctx context.Context, provider, describe string) (Cre
 // scalar is a credential setting that must be one value: a YAML list or map
 // there is a mistake, not an empty credential to send.
 func (c *Config) scalar(key, origin, what string) (string, error) {
-	switch c.v.Get(key).(type) {
+	switch v := c.v.Get(key).(type) {
 	case []any, map[string]any:
 		return "", &Error{Msg: fmt.Sprintf("%s must be a single string (%s), not a list or map; nothing sent", origin, what)}
+	case string, nil:
+		return c.v.GetString(key), nil
+	default:
+		// YAML reads an unquoted 0012345 as the octal number 5349, 1e3 as
+		// 1000, a long number with lost digits, yes/true as a boolean, a
+		// date as a time: the text sent would not be the text written.
+		return "", &Error{Msg: fmt.Sprintf("%s is read by YAML as %s, not as text, and would be sent changed; put the value in quotes; nothing sent", origin, yamlKind(v))}
 	}
-	return c.v.GetString(key), nil
+}
+
+func yamlKind(v any) string {
+	switch v.(type) {
+	case bool:
+		return "true or false"
+	case int, int64, uint64, float64:
+		return "a number"
+	case time.Time:
+		return "a date"
+	}
+	return fmt.Sprintf("a value of type %T", v)
 }
 
 func (c *Config) tokenFile(ctx context.Context, key, origin string) (Credential, error) {

@@ -136,3 +136,18 @@ func TestResumeNeverSkipsALookAlikeID(t *testing.T) {
 		t.Fatalf("look-alike: exit %d, %d requests, want 1: %s %s", code, len(srv.Requests()), stdout, stderr)
 	}
 }
+
+// A confirming field given twice ({"deleted":true,"deleted":false}) was read
+// as its first value: revoked, although most JSON readers, the provider's
+// own among them, take the last. Such an answer is failed, exit 1.
+func TestRepeatedConfirmingFieldIsNotARevocation(t *testing.T) {
+	testutil.IsolateEnv(t)
+	t.Setenv("KEYCTL_LAVA_TOKEN", secret)
+	srv := testutil.NewServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		testutil.Respond(w, 200, `{"id":"sk_1","deleted":true,"deleted":false}`)
+	})
+	code, stdout, stderr := run(t, nil, "revoke", "lava", "sk_1", "--base-url", srv.URL)
+	if rs := results(t, stdout); code != exit.Unexpected || len(rs) != 1 || rs[0].Outcome != "failed" || !strings.Contains(rs[0].Message, "more than once") {
+		t.Fatalf("exit %d: %s %s", code, stdout, stderr)
+	}
+}

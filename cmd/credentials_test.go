@@ -95,6 +95,36 @@ func TestEnvTokenIsTrimmedAndCheckedLikeEverySource(t *testing.T) {
 	}
 }
 
+// TestInvisibleCharacterInACredentialIsAConfigError: a byte-order mark from
+// a token file saved by a Windows editor, or a zero-width space from a
+// paste, was sent and answered 401, "credential rejected", exit 4, while
+// every message showed the credential as expected. It is exit 3, nothing sent.
+func TestInvisibleCharacterInACredentialIsAConfigError(t *testing.T) {
+	dir := testutil.IsolateEnv(t)
+	srv := echoServer(t)
+	t.Setenv("KEYCTL_LAVA_BASE_URL", srv.URL)
+	file := filepath.Join(dir, "token")
+	os.WriteFile(file, []byte("\ufeff"+secret+"\r\n"), 0o600)
+	os.MkdirAll(filepath.Join(dir, "config", "keyctl"), 0o700)
+	os.WriteFile(filepath.Join(dir, "config", "keyctl", "config.yaml"), []byte("providers:\n  lava:\n    token_file: "+file+"\n"), 0o600)
+	for _, env := range [][2]string{
+		{"KEYCTL_LAVA_TOKEN", "\ufeff" + secret},
+		{"KEYCTL_LAVA_TOKEN", secret[:4] + "\u200b" + secret[4:]},
+		{"KEYCTL_LAVA_TOKEN", secret + "\xff"},
+		{"KEYCTL_LAVA_TOKEN", ""}, // the config's token_file
+	} {
+		t.Setenv(env[0], env[1])
+		code, stdout, stderr := run(t, nil, "revoke", "lava", "k1", "--no-audit")
+		if code != exit.Config || stdout != "" || !strings.Contains(stderr, "invisible character") || (env[1] == "" && !strings.Contains(stderr, "token_file")) {
+			t.Fatalf("%q: exit %d stdout %q stderr %q", env[1], code, stdout, stderr)
+		}
+		if n := len(srv.Requests()); n != 0 {
+			t.Fatalf("%q: %d requests sent", env[1], n)
+		}
+		assertNoSecret(t, stdout, stderr)
+	}
+}
+
 // TestCredentialThatIsAPrefixOfAnotherIsMaskedWhole: two providers whose
 // credentials share a prefix; the longer one's tail must not show.
 func TestCredentialThatIsAPrefixOfAnotherIsMaskedWhole(t *testing.T) {
@@ -135,6 +165,28 @@ func TestTokenAsAYAMLListIsAConfigError(t *testing.T) {
 	}
 	if n := len(srv.Requests()); n != 0 {
 		t.Fatalf("%d requests sent", n)
+	}
+}
+
+// TestTokenThatYAMLRetypesIsAConfigError: an unquoted 0012345 was sent as
+// 5349 (YAML octal), 1e3 as 1000, a date as "2001-12-14 00:00:00 +0000 UTC":
+// the provider's 401 then said the credential was rejected, exit 4.
+func TestTokenThatYAMLRetypesIsAConfigError(t *testing.T) {
+	dir := testutil.IsolateEnv(t)
+	srv := echoServer(t)
+	for _, block := range []string{"token: 0012345", "token: 1e3", "token: 12345678901234567890123", "token: true", "token: 2001-12-14", "token_env: 123"} {
+		writeConfigFile(t, dir, "providers:\n  lava:\n    base_url: "+srv.URL+"\n    "+block+"\n")
+		code, stdout, stderr := run(t, nil, "revoke", "lava", "k1", "--no-audit")
+		if code != exit.Config || stdout != "" || !strings.Contains(stderr, "providers.lava.token") || !strings.Contains(stderr, "in quotes") {
+			t.Errorf("%s: exit %d stdout %q stderr %q", block, code, stdout, stderr)
+		}
+	}
+	if n := len(srv.Requests()); n != 0 {
+		t.Fatalf("%d requests sent", n)
+	}
+	writeConfigFile(t, dir, "providers:\n  lava:\n    base_url: "+srv.URL+"\n    token: \"0012345\"\n")
+	if code, _, stderr := run(t, nil, "revoke", "lava", "k1", "--no-audit"); code != exit.Auth || srv.Requests()[0].Header.Get("Authorization") != "Bearer 0012345" {
+		t.Fatalf("quoted: exit %d %s", code, stderr)
 	}
 }
 

@@ -116,3 +116,38 @@ func TestResumeSurvivesAHugeAuditLine(t *testing.T) {
 		t.Fatalf("want one warning, got %d: %s", n, stderr)
 	}
 }
+
+// An id with an invisible character (a zero-width space) would be shown and
+// recorded without it, as its look-alike: once "revoked", a later --resume
+// skipped the look-alike, a live key that was never sent. Such an id is
+// refused, nothing sent, and the look-alike is revoked.
+func TestResumeNeverSkipsALookAlikeID(t *testing.T) {
+	testutil.IsolateEnv(t)
+	t.Setenv("KEYCTL_LAVA_TOKEN", secret)
+	srv := lavaServer(t)
+	for _, id := range []string{"sk_a\u200bb", "sk_a\u202eb", "sk_a\u2060b"} {
+		code, stdout, stderr := run(t, nil, "revoke", "lava", id, "--base-url", srv.URL, "--skip-id-check")
+		if code != exit.Usage || len(srv.Requests()) != 0 || !strings.Contains(stdout+stderr, "invisible") {
+			t.Fatalf("%q: exit %d, %d requests, want %d and none: %s %s", id, code, len(srv.Requests()), exit.Usage, stdout, stderr)
+		}
+	}
+	code, stdout, stderr := run(t, nil, "revoke", "lava", "sk_ab", "--base-url", srv.URL, "--resume")
+	if rs := results(t, stdout); code != exit.OK || len(srv.Requests()) != 1 || len(rs) != 1 || rs[0].Outcome != "revoked" {
+		t.Fatalf("look-alike: exit %d, %d requests, want 1: %s %s", code, len(srv.Requests()), stdout, stderr)
+	}
+}
+
+// A confirming field given twice ({"deleted":true,"deleted":false}) was read
+// as its first value: revoked, although most JSON readers, the provider's
+// own among them, take the last. Such an answer is failed, exit 1.
+func TestRepeatedConfirmingFieldIsNotARevocation(t *testing.T) {
+	testutil.IsolateEnv(t)
+	t.Setenv("KEYCTL_LAVA_TOKEN", secret)
+	srv := testutil.NewServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		testutil.Respond(w, 200, `{"id":"sk_1","deleted":true,"deleted":false}`)
+	})
+	code, stdout, stderr := run(t, nil, "revoke", "lava", "sk_1", "--base-url", srv.URL)
+	if rs := results(t, stdout); code != exit.Unexpected || len(rs) != 1 || rs[0].Outcome != "failed" || !strings.Contains(rs[0].Message, "more than once") {
+		t.Fatalf("exit %d: %s %s", code, stdout, stderr)
+	}
+}

@@ -10,6 +10,8 @@ import (
 	"runtime"
 	"strings"
 	"time"
+
+	"github.com/keyctl/keyctl/internal/sanitize"
 )
 
 // DefaultTokenCommandTimeout bounds a token_command that never returns.
@@ -104,6 +106,13 @@ func CheckCredential(value, origin string) error {
 			return &Error{Msg: fmt.Sprintf("%s: the credential contains a control character (byte 0x%02x at offset %d), which cannot be sent in an HTTP header; check for a stray line break or a paste error; nothing sent", origin, b, i)}
 		}
 	}
+	// A byte-order mark (a token file saved by a Windows editor) or a
+	// zero-width space from a paste is invisible: it would be sent, the
+	// provider would answer 401 and the user would be told the credential
+	// was rejected, while every message shows it exactly as expected.
+	if !sanitize.Safe(value) {
+		return &Error{Msg: fmt.Sprintf("%s: the credential contains an invisible character or invalid UTF-8 (a byte-order mark, a zero-width space), which no provider issues; check for a paste error or the file's encoding; nothing sent", origin)}
+	}
 	return nil
 }
 
@@ -149,11 +158,29 @@ func (c *Config) credential(ctx context.Context, provider, describe string) (Cre
 // scalar is a credential setting that must be one value: a YAML list or map
 // there is a mistake, not an empty credential to send.
 func (c *Config) scalar(key, origin, what string) (string, error) {
-	switch c.v.Get(key).(type) {
+	switch v := c.v.Get(key).(type) {
 	case []any, map[string]any:
 		return "", &Error{Msg: fmt.Sprintf("%s must be a single string (%s), not a list or map; nothing sent", origin, what)}
+	case string, nil:
+		return c.v.GetString(key), nil
+	default:
+		// YAML reads an unquoted 0012345 as the octal number 5349, 1e3 as
+		// 1000, a long number with lost digits, yes/true as a boolean, a
+		// date as a time: the text sent would not be the text written.
+		return "", &Error{Msg: fmt.Sprintf("%s is read by YAML as %s, not as text, and would be sent changed; put the value in quotes; nothing sent", origin, yamlKind(v))}
 	}
-	return c.v.GetString(key), nil
+}
+
+func yamlKind(v any) string {
+	switch v.(type) {
+	case bool:
+		return "true or false"
+	case int, int64, uint64, float64:
+		return "a number"
+	case time.Time:
+		return "a date"
+	}
+	return fmt.Sprintf("a value of type %T", v)
 }
 
 func (c *Config) tokenFile(ctx context.Context, key, origin string) (Credential, error) {

@@ -575,6 +575,9 @@ func (p *Defined) success(a *answer, status int, header http.Header, body []byte
 		}
 	}
 	for i, c := range a.confirm {
+		if repeated(body, c.Path) {
+			return notConfirmed(fmt.Sprintf("with %s given more than once, which JSON readers take differently", c.Path))
+		}
 		r := gjson.GetBytes(body, c.Path)
 		if equal(r, c.Equals) {
 			continue
@@ -591,6 +594,40 @@ func (p *Defined) success(a *answer, status int, header http.Header, body []byte
 		return notConfirmed(fmt.Sprintf("reported %s=%s (documented: %v)", c.Path, r.Raw, c.Equals))
 	}
 	return Outcome{State: Revoked, Code: exit.OK, Message: a.okMsg}
+}
+
+// repeated reports whether the last key of a confirming field's path
+// appears more than once in its object: gjson reads the first of
+// {"deleted":true,"deleted":false}, most JSON readers the last, so such an
+// answer confirms nothing.
+func repeated(body []byte, path string) bool {
+	key := path[strings.LastIndexByte(path, '.')+1:]
+	if quoted(body, key) < 2 {
+		return false // the common answer: no parsing, no allocation
+	}
+	parent := gjson.ParseBytes(body)
+	if i := strings.LastIndexByte(path, '.'); i >= 0 {
+		parent = gjson.GetBytes(body, path[:i])
+	}
+	n := 0
+	parent.ForEach(func(k, _ gjson.Result) bool {
+		if k.String() == key {
+			n++
+		}
+		return n < 2
+	})
+	return n > 1
+}
+
+// quoted counts the places s appears in body between double quotes.
+func quoted(body []byte, s string) int {
+	n := 0
+	for i := 1; i+len(s) < len(body); i++ {
+		if body[i-1] == '"' && body[i+len(s)] == '"' && string(body[i:i+len(s)]) == s {
+			n++
+		}
+	}
+	return n
 }
 
 // unconfirmed is the outcome of a success status whose answer does not

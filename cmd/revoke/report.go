@@ -40,6 +40,10 @@ type reporter struct {
 	outputClosed bool
 	stop         func()
 	auditPath    string
+	// held keeps a table's results while no audit log records them: the
+	// table is written at the end, and if standard output is closed by
+	// then, they go to stderr rather than nowhere.
+	held []engine.Result
 }
 
 func newReporter(io *iostreams.IOStreams, out output.Writer, log *audit.Log, format string, total int, st settings, resume string, debug bool) *reporter {
@@ -73,17 +77,35 @@ func (r *reporter) report(batch []engine.Result) {
 		r.summary.Add(res)
 		r.recap.add(res)
 	}
-	if r.writeErr == nil {
+	if r.format == output.FormatTable && r.unrecorded() {
+		r.held = append(r.held, batch...)
+	}
+	switch {
+	case r.writeErr == nil:
 		r.status.quiet(func() { r.writeErr = r.out.Write(batch) })
-		r.checkClosed()
+		r.checkClosed(batch)
+	case r.outputClosed && r.unrecorded():
+		r.toStderr(batch)
 	}
 	r.status.finished(batch)
 }
 
+// unrecorded reports whether no audit log holds the results.
+func (r *reporter) unrecorded() bool { return r.audit == nil || r.auditErr != nil }
+
+// toStderr writes results that standard output could not take, as JSON
+// Lines, when no audit log holds them: keys already sent are never left
+// without a result.
+func (r *reporter) toStderr(batch []engine.Result) {
+	_ = output.NewJSON(r.io.ErrOut).Write(batch)
+}
+
 // checkClosed stops the run once standard output is closed: nobody reads
 // the results any more, so no new key is sent; the audit log keeps every
-// result, including those of the keys stopped.
-func (r *reporter) checkClosed() {
+// result, including those of the keys stopped. Without an audit log, the
+// results not delivered (undelivered: the batch whose write failed) follow
+// on stderr.
+func (r *reporter) checkClosed(undelivered []engine.Result) {
 	if r.outputClosed || !errors.Is(r.writeErr, syscall.EPIPE) {
 		return
 	}
@@ -93,10 +115,13 @@ func (r *reporter) checkClosed() {
 	}
 	r.status.end()
 	where := "every result is in the audit log " + r.auditPath + "; re-run with --resume to send only the rest"
-	if r.audit == nil || r.auditErr != nil {
-		where = "the audit log is off, so results from here on are not recorded; re-run to revoke the rest"
+	if r.unrecorded() {
+		where = "the audit log is off, so the results not delivered follow here as JSON lines; re-run to revoke the keys not sent"
 	}
 	fmt.Fprintf(r.io.ErrOut, "keyctl: standard output was closed (the program reading it exited); stopped: keys not yet sent are skipped; %s\n", where)
+	if r.unrecorded() {
+		r.toStderr(undelivered)
+	}
 }
 
 // finish closes the output and returns the run's error.
@@ -104,7 +129,7 @@ func (r *reporter) finish() error {
 	r.status.end()
 	if err := r.out.Close(); r.writeErr == nil {
 		r.writeErr = err
-		r.checkClosed()
+		r.checkClosed(r.held) // a table is written only now
 	}
 	if r.signals != nil && r.signals.Err() != nil && !r.outputClosed {
 		fmt.Fprintf(r.io.ErrOut, "keyctl: stopped (%v)\n", context.Cause(r.signals))

@@ -240,7 +240,7 @@ func revokeRun(ctx context.Context, opts *RevokeOptions) error {
 		// net/http's own complaints (a server sending bytes nobody asked
 		// for) belong in the trace, scrubbed like the rest of it.
 		defer log.SetOutput(log.Writer())
-		log.SetOutput(debug)
+		log.SetOutput(debug.StdLog())
 	}
 	client, err := httpclient.New(httpclient.Options{
 		CACertFile: st.cacert, Debug: debug, MaxConns: st.perProvider, Transport: opts.Transport,

@@ -145,3 +145,38 @@ func TestBinarySIGHUPAccountsForEveryKey(t *testing.T) {
 		t.Fatalf("audit records %v, want 3", outcomes)
 	}
 }
+
+// `keyctl revoke … --no-audit | head -1` with a table: the table is written
+// at the end, after every key was sent, and with no audit log the results
+// were lost. They follow on stderr instead, one JSON line per key.
+func TestBinaryClosedStdoutWithoutAuditLogKeepsResultsOnStderr(t *testing.T) {
+	srv := testutil.NewServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		testutil.Respond(w, 200, `{"id":"x","deleted":true}`)
+	})
+	dir := t.TempDir()
+	file := filepath.Join(dir, "ids.txt")
+	os.WriteFile(file, []byte("k00\nk01\nk02\n"), 0o600)
+	rd, wr, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rd.Close() // the reader is gone before the table is written
+	cmd := exec.Command(binary, "revoke", "lava", "--from", file, "-o", "table", "--base-url", srv.URL, "--no-audit")
+	cmd.Env = []string{"HOME=" + dir, "KEYCTL_LAVA_TOKEN=" + secret}
+	var errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = wr, &errOut
+	err = cmd.Run()
+	wr.Close()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 13 {
+		t.Fatalf("exit %v, want 13 (output closed); stderr %s", err, errOut.String())
+	}
+	if len(srv.Requests()) != 3 {
+		t.Fatalf("%d requests, want 3", len(srv.Requests()))
+	}
+	for _, id := range []string{"k00", "k01", "k02"} {
+		if !strings.Contains(errOut.String(), `"id":"`+id+`","outcome":"revoked"`) {
+			t.Errorf("no result for %s on stderr:\n%s", id, errOut.String())
+		}
+	}
+}

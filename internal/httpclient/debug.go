@@ -95,3 +95,29 @@ func writeHeaders(b *strings.Builder, prefix string, h http.Header) {
 func redactURL(u *url.URL) string {
 	return u.Redacted()
 }
+
+// StdLog is where Go's standard logger writes under --debug: net/http
+// reports there, for one, a server sending bytes after a complete response
+// ("Unsolicited response received on idle HTTP channel starting with
+// "…"; err=…"). Those bytes are withheld: they stop wherever the
+// connection's buffer filled, so they can end in the head of an echoed
+// credential that no scrubber can recognise, and Go's quoting disguises a
+// credential holding quotes or backslashes.
+func (d *DebugLog) StdLog() io.Writer { return stdLog{d} }
+
+type stdLog struct{ d *DebugLog }
+
+const startingWith = "starting with "
+
+func (s stdLog) Write(p []byte) (int, error) {
+	line := string(p)
+	if i := strings.Index(line, startingWith+`"`); i >= 0 {
+		rest, tail := line[i+len(startingWith):], "\n"
+		if j := strings.LastIndex(rest, `"; err=`); j >= 0 {
+			tail = rest[j+1:]
+		}
+		line = line[:i+len(startingWith)] + "bytes not shown" + tail
+	}
+	_, err := s.d.Write([]byte(line))
+	return len(p), err
+}

@@ -57,7 +57,8 @@ func New(opts Options) (*resty.Client, error) {
 func transport(opts Options) (*http.Transport, error) {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.Proxy = proxyFunc(httpproxy.FromEnvironment())
-	t.DialContext = (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext
+	d := &net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}
+	t.DialContext = loopbackNames{dial: d.DialContext, lookup: net.DefaultResolver.LookupIPAddr}.DialContext
 	if opts.MaxConns > 0 {
 		t.MaxIdleConnsPerHost = opts.MaxConns
 		t.MaxIdleConns = max(t.MaxIdleConns, opts.MaxConns*4)

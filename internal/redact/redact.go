@@ -207,22 +207,51 @@ func URL(raw string) string {
 }
 
 func maskUserInfo(raw string) string {
-	scheme, rest, ok := strings.Cut(raw, "://")
-	if !ok {
-		// "user:pw@host" without a scheme still names a password.
-		scheme, rest = "", raw
-	}
+	head, rest := authority(raw)
 	end := strings.IndexAny(rest, "/?#")
 	if end < 0 {
 		end = len(rest)
 	}
 	at := strings.LastIndex(rest[:end], "@")
 	if at < 0 {
-		return raw
+		// A password typed with an unescaped '/', '?' or '#' ends the
+		// authority early ("https://u:pa/ss@host"): what is left before it
+		// is then no host[:port], yet an '@' follows. Mask up to that '@'.
+		next := strings.Index(rest[end:], "@")
+		if next < 0 || validHostPort(rest[:end]) {
+			return raw
+		}
+		at = end + next
 	}
-	masked := Mask + rest[at:]
-	if ok {
-		return scheme + "://" + masked
+	return head + Mask + rest[at:]
+}
+
+// authority splits raw before where its authority (user info, host, port)
+// starts: after "scheme://", a leading "//", or a mistyped "scheme:/".
+func authority(raw string) (head, rest string) {
+	if i := strings.Index(raw, "://"); i >= 0 {
+		return raw[:i+3], raw[i+3:]
 	}
-	return masked
+	if strings.HasPrefix(raw, "//") {
+		return "//", raw[2:]
+	}
+	if i := strings.Index(raw, ":/"); i > 0 && !strings.ContainsAny(raw[:i], "/?#@") {
+		return raw[:i+2], raw[i+2:]
+	}
+	return "", raw // "user:pw@host" without a scheme still names a password
+}
+
+// validHostPort reports whether s could be host or host:port, so a colon
+// in it is not the one between a user name and a password.
+func validHostPort(s string) bool {
+	i := strings.LastIndex(s, ":")
+	if i < 0 || strings.HasSuffix(s, "]") {
+		return true
+	}
+	for _, r := range s[i+1:] {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
 }

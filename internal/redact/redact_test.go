@@ -135,3 +135,23 @@ func TestSecretsConcurrentAddAndScrub(t *testing.T) {
 	close(stop)
 	<-done
 }
+
+// A password is masked however the URL around it is mistyped: a scheme
+// with one slash or none, a scheme-relative URL, or a password holding an
+// unescaped '/', '?' or '#' that makes the URL parser end the host early.
+func TestURLMasksUserInfoInMistypedURLs(t *testing.T) {
+	cases := map[string]string{
+		"https:/u:pa55w0rd@host/x":   "https:/[REDACTED]@host/x",
+		"//u:pa55w0rd@host/":         "//[REDACTED]@host/",
+		"https://u:pa55/w0rd@host":   "https://[REDACTED]@host",
+		"https://u:pa55?w0rd@host":   "https://[REDACTED]@host",
+		"https://u:pa55#w0rd@host/x": "https://[REDACTED]@host/x",
+		"https://host:8443/a@b":      "https://host:8443/a@b",
+		"https://[::1]:8443/a@b":     "https://[::1]:8443/a@b",
+	}
+	for in, want := range cases {
+		if got := URL(in); got != want {
+			t.Errorf("URL(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

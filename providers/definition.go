@@ -57,6 +57,21 @@ type Param struct {
 	Describe string `yaml:"describe"`
 	Default  string `yaml:"default"`
 	Pattern  string `yaml:"pattern"`
+	// Example is a value of the documented shape: the sandbox and the
+	// contract tests send it, and the docs show it. It is not a default.
+	Example string `yaml:"example"`
+}
+
+// SandboxValue is what a rehearsal sends when nobody set the parameter:
+// its default, its example, or "sandbox".
+func (p Param) SandboxValue() string {
+	switch {
+	case p.Default != "":
+		return p.Default
+	case p.Example != "":
+		return p.Example
+	}
+	return "sandbox"
 }
 
 // CredentialDef says what the credential is and how it is sent.
@@ -397,7 +412,10 @@ func (d *Definition) check(c *checker) {
 			c.fail(f, "%q is a credential setting, not a parameter", p.Name)
 		}
 		seen[p.Name] = true
-		checkRegexp(c, fmt.Sprintf("params.%d.pattern", i), p.Pattern)
+		re := checkRegexp(c, fmt.Sprintf("params.%d.pattern", i), p.Pattern)
+		if re != nil && p.Example != "" && !re.MatchString(p.Example) {
+			c.fail(fmt.Sprintf("params.%d.example", i), "%q does not match the parameter's pattern", p.Example)
+		}
 	}
 	d.checkAuth(c)
 	for i, w := range d.Credential.Warn {

@@ -85,14 +85,12 @@ func newEmulated(p *providers.Defined) *emulated {
 	return e
 }
 
-// sandboxParams gives each parameter its default or a fixed sandbox value.
+// sandboxParams gives each parameter its default, its example or a fixed
+// sandbox value.
 func sandboxParams(d *providers.Definition) map[string]string {
 	out := map[string]string{}
 	for _, p := range d.Params {
-		out[p.Name] = p.Default
-		if out[p.Name] == "" {
-			out[p.Name] = "sandbox"
-		}
+		out[p.Name] = p.SandboxValue()
 	}
 	return out
 }

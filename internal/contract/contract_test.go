@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/keyctl/keyctl/internal/testutil"
+	"github.com/keyctl/keyctl/providers"
 )
 
 var (
@@ -205,5 +206,14 @@ func keyctl(t *testing.T, env []string, args ...string) (int, []result, string) 
 
 func env(provider, baseURL, token string) []string {
 	up := strings.ToUpper(provider)
-	return []string{"KEYCTL_" + up + "_BASE_URL=" + baseURL, "KEYCTL_" + up + "_TOKEN=" + token}
+	vars := []string{"KEYCTL_" + up + "_BASE_URL=" + baseURL, "KEYCTL_" + up + "_TOKEN=" + token}
+	// Extra parameters take their documented example, as in the sandbox.
+	if p, err := providers.Lookup(provider); err == nil {
+		if d, ok := p.(*providers.Defined); ok {
+			for _, prm := range d.Definition().Params {
+				vars = append(vars, "KEYCTL_"+up+"_"+strings.ToUpper(prm.Name)+"="+prm.SandboxValue())
+			}
+		}
+	}
+	return vars
 }

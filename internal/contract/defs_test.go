@@ -51,10 +51,10 @@ func describedProviders(t *testing.T) []described {
 		if err != nil {
 			continue
 		}
+		// A path item also holds parameters, servers and a summary beside
+		// its operations: only the operations are decoded.
 		var doc struct {
-			Paths map[string]map[string]struct {
-				Responses map[string]any `yaml:"responses"`
-			} `yaml:"paths"`
+			Paths map[string]map[string]yaml.Node `yaml:"paths"`
 		}
 		if err := yaml.Unmarshal(data, &doc); err != nil {
 			t.Fatalf("%s: %v", file, err)
@@ -64,9 +64,15 @@ func describedProviders(t *testing.T) []described {
 			x.id = "key_1"
 		}
 		for _, ops := range doc.Paths {
-			for method, op := range ops {
+			for method, node := range ops {
 				if !strings.EqualFold(method, d.Revoke.Request.Method) {
 					continue
+				}
+				var op struct {
+					Responses map[string]any `yaml:"responses"`
+				}
+				if err := node.Decode(&op); err != nil {
+					t.Fatalf("%s: %v", file, err)
 				}
 				for key := range op.Responses {
 					st, err := strconv.Atoi(key)

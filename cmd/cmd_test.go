@@ -161,7 +161,7 @@ func TestRevokeRefusesBeforeSending(t *testing.T) {
 		code exit.Code
 		want []string
 	}{
-		{"unknown provider", []string{"revoke", "stripe", "k"}, nil, exit.Usage, []string{`unknown provider "stripe"`, "altostrat, langwatch, lava, liveavatar"}},
+		{"unknown provider", []string{"revoke", "stripe", "k"}, nil, exit.Usage, []string{`unknown provider "stripe"`, "known providers: altostrat, ", " langwatch,", " lava,", " liveavatar"}},
 		{"missing id", []string{"revoke", "lava"}, nil, exit.Usage, []string{"missing key id"}},
 		{"empty id", []string{"revoke", "lava", "ok", ""}, map[string]string{"KEYCTL_LAVA_TOKEN": secret}, exit.Usage, []string{"empty"}},
 		{"dot dot", []string{"revoke", "lava", ".."}, map[string]string{"KEYCTL_LAVA_TOKEN": secret}, exit.Usage, []string{"dot segment"}},

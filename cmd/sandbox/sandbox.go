@@ -19,6 +19,7 @@ import (
 	"github.com/keyctl/keyctl/internal/cmdutil"
 	"github.com/keyctl/keyctl/internal/output"
 	"github.com/keyctl/keyctl/internal/sandbox"
+	"github.com/keyctl/keyctl/providers"
 )
 
 const defaultAddr = "127.0.0.1:8787"
@@ -104,6 +105,15 @@ func writeEnv(w io.Writer, root string) {
 	for _, p := range names {
 		fmt.Fprintf(w, "export %s=%s\n", config.EnvName(config.ProviderKey(p, "base_url")), urls[p])
 		fmt.Fprintf(w, "export %s=%s\n", config.EnvName(config.ProviderKey(p, "token")), sandbox.Token(p))
+		// A provider's extra parameters take the values the sandbox
+		// expects (an Account SID in Basic auth must match).
+		if pr, err := providers.Lookup(p); err == nil {
+			if d, ok := pr.(*providers.Defined); ok {
+				for _, prm := range d.Definition().Params {
+					fmt.Fprintf(w, "export %s='%s'\n", config.EnvName(config.ProviderKey(p, prm.Name)), strings.ReplaceAll(prm.SandboxValue(), "'", `'\''`))
+				}
+			}
+		}
 	}
 }
 

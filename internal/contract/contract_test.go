@@ -74,14 +74,39 @@ func freePort(t *testing.T) int {
 	return ln.Addr().(*net.TCPAddr).Port
 }
 
+// prismStarts bounds the Prism processes starting at once: each takes a
+// few seconds of CPU to start, and a dozen starting together on a loaded
+// two-core machine outlast any deadline.
+var prismStarts = make(chan struct{}, 3)
+
+// lockedBuffer is Prism's log, written by the process and read on failure.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
 // startPrism runs `prism <mode> …` on a free port and waits until it listens.
 func startPrism(t *testing.T, args ...string) string {
 	t.Helper()
+	prismStarts <- struct{}{}
+	defer func() { <-prismStarts }()
 	port := freePort(t)
 	full := append([]string{args[0], "--port", fmt.Sprint(port), "--host", "127.0.0.1"}, args[1:]...)
 	cmd := exec.Command(prismBin, full...)
-	var logs bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &logs, &logs
+	logs := &lockedBuffer{}
+	cmd.Stdout, cmd.Stderr = logs, logs
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}

@@ -62,7 +62,7 @@ func TestSandboxCommand(t *testing.T) {
 			t.Fatalf("keyctl sandbox printed no listing; env %v seeded %v", env, seeded)
 		}
 	}
-	if len(env) != 8 || !seeded["lava/sk_demo_1"] || !seeded["langwatch/lw_other_user"] {
+	if !hasSeedSettings(env) || !seeded["lava/sk_demo_1"] || !seeded["langwatch/lw_other_user"] {
 		t.Fatalf("env %v seeded %v", env, seeded)
 	}
 	for _, kv := range env {

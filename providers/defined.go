@@ -238,8 +238,8 @@ type MissingParamError struct {
 }
 
 func (e *MissingParamError) Error() string {
-	return fmt.Sprintf("%s needs %s (%s): set KEYCTL_%s_%s or providers.%s.%s", e.Provider, e.Param, e.Describe,
-		strings.ToUpper(e.Provider), strings.ToUpper(e.Param), e.Provider, e.Param)
+	return fmt.Sprintf("%s needs %s (%s): set --param %s=VALUE, KEYCTL_%s_%s or providers.%s.%s in the config", e.Provider, e.Param, e.Describe,
+		e.Param, strings.ToUpper(e.Provider), strings.ToUpper(e.Param), e.Provider, e.Param)
 }
 
 // vars returns the value of each request placeholder; esc escapes it for

@@ -57,9 +57,21 @@ type Param struct {
 	Describe string `yaml:"describe"`
 	Default  string `yaml:"default"`
 	Pattern  string `yaml:"pattern"`
-	// Example is a value of the documented shape, sent by the contract
-	// tests so the provider's OpenAPI description accepts the request.
+	// Example is a value of the documented shape: the sandbox and the
+	// contract tests send it, and the docs show it. It is not a default.
 	Example string `yaml:"example"`
+}
+
+// SandboxValue is what a rehearsal sends when nobody set the parameter:
+// its default, its example, or "sandbox".
+func (p Param) SandboxValue() string {
+	switch {
+	case p.Default != "":
+		return p.Default
+	case p.Example != "":
+		return p.Example
+	}
+	return "sandbox"
 }
 
 // CredentialDef says what the credential is and how it is sent.

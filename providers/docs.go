@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/keyctl/keyctl/internal/exit"
 )
 
 // Markers around the generated provider table in README.md.
@@ -56,7 +58,7 @@ func MarkdownDetails(defs []*Definition) string {
 		fmt.Fprintf(&b, "- request: `%s %s%s`\n", d.Revoke.Request.Method, d.BaseURL, d.Revoke.Request.Path)
 		fmt.Fprintf(&b, "- credential: %s, sent as `%s`; `KEYCTL_%s_TOKEN` or `providers.%s.token`\n", mdCell(i.Credential), i.Auth, strings.ToUpper(i.Name), i.Name)
 		for _, prm := range d.Params {
-			fmt.Fprintf(&b, "- parameter `%s`: %s; `KEYCTL_%s_%s` or `providers.%s.%s`\n", prm.Name, mdCell(prm.Describe), strings.ToUpper(i.Name), strings.ToUpper(prm.Name), i.Name, prm.Name)
+			fmt.Fprintf(&b, "- parameter `%s`: %s; `--param %s=…`, `KEYCTL_%s_%s` or `providers.%s.%s`\n", prm.Name, mdCell(prm.Describe), prm.Name, strings.ToUpper(i.Name), strings.ToUpper(prm.Name), i.Name, prm.Name)
 		}
 		if d.ID.Pattern != "" {
 			fmt.Fprintf(&b, "- key ids must match `%s` (e.g. `%s`); `--skip-id-check` sends others anyway\n", d.ID.Pattern, d.ID.Example)
@@ -74,45 +76,64 @@ func MarkdownDetails(defs []*Definition) string {
 			fmt.Fprintf(&b, "- source: %s\n", mdCell(src))
 		}
 		b.WriteString("\n| status | outcome | exit | meaning |\n|---|---|---|---|\n")
-		keys := make([]int, 0, len(d.Revoke.Answers))
-		for k := range d.Revoke.Answers {
-			st, _ := strconv.Atoi(k)
-			keys = append(keys, st)
-		}
-		sort.Ints(keys)
-		for _, st := range keys {
-			a := p.answers[st]
-			state, code := a.state, a.code
-			if state == "" || !a.setCode {
-				o := FromStatus(st, nil, "")
-				if state == "" {
-					state = o.State
-				}
-				if !a.setCode {
-					code = o.Code
-				}
-			}
-			da := d.Revoke.Answers[strconv.Itoa(st)]
-			hint := strings.NewReplacer("{auth_hint}", "check the credential", "{retry_after}", "").Replace(da.Hint)
-			var notes []string
-			for _, n := range []string{da.Describe, hint} {
-				if n != "" {
-					notes = append(notes, n)
-				}
-			}
-			for _, c := range a.confirm {
-				notes = append(notes, fmt.Sprintf("confirmed only with `%s` = `%v`", c.Path, c.Equals))
-			}
-			if a.body == "json" && len(a.confirm) == 0 {
-				notes = append(notes, "confirmed only with a JSON body")
-			}
-			if a.keyOnly != nil {
-				notes = append(notes, fmt.Sprintf("concerns that key alone when `%s` contains %q; the other keys go on", strings.Join(a.keyOnly.Paths, "` or `"), a.keyOnly.Contains))
-			}
-			fmt.Fprintf(&b, "| %d | `%s` | %d (%s) | %s |\n", st, state, int(code), code, mdCell(strings.Join(notes, "; ")))
+		for _, a := range p.DocumentedAnswers() {
+			fmt.Fprintf(&b, "| %d | `%s` | %d (%s) | %s |\n", a.Status, a.Outcome, int(a.Code), a.Code, mdCell(strings.Join(a.Notes, "; ")))
 		}
 	}
 	return b.String()
+}
+
+// AnswerDoc is one documented answer as keyctl reads it: its outcome, exit
+// code and, in words, what it means and how it is confirmed.
+type AnswerDoc struct {
+	Status  int
+	Outcome State
+	Code    exit.Code
+	Notes   []string // the document's words, the hint, the confirming fields
+}
+
+// DocumentedAnswers lists the definition's answers by status.
+func (p *Defined) DocumentedAnswers() []AnswerDoc {
+	d := p.def
+	keys := make([]int, 0, len(d.Revoke.Answers))
+	for k := range d.Revoke.Answers {
+		st, _ := strconv.Atoi(k)
+		keys = append(keys, st)
+	}
+	sort.Ints(keys)
+	var out []AnswerDoc
+	for _, st := range keys {
+		a := p.answers[st]
+		state, code := a.state, a.code
+		if state == "" || !a.setCode {
+			o := FromStatus(st, nil, "")
+			if state == "" {
+				state = o.State
+			}
+			if !a.setCode {
+				code = o.Code
+			}
+		}
+		da := d.Revoke.Answers[strconv.Itoa(st)]
+		hint := strings.NewReplacer("{auth_hint}", "check the credential", "{retry_after}", "").Replace(da.Hint)
+		var notes []string
+		for _, n := range []string{da.Describe, hint} {
+			if n != "" {
+				notes = append(notes, n)
+			}
+		}
+		for _, c := range a.confirm {
+			notes = append(notes, fmt.Sprintf("confirmed only with `%s` = `%v`", c.Path, c.Equals))
+		}
+		if a.body == "json" && len(a.confirm) == 0 {
+			notes = append(notes, "confirmed only with a JSON body")
+		}
+		if a.keyOnly != nil {
+			notes = append(notes, fmt.Sprintf("concerns that key alone when `%s` contains %q; the other keys go on", strings.Join(a.keyOnly.Paths, "` or `"), a.keyOnly.Contains))
+		}
+		out = append(out, AnswerDoc{Status: st, Outcome: state, Code: code, Notes: notes})
+	}
+	return out
 }
 
 // confidenceText is the confidence column: how sure the facts are, and

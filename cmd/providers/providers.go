@@ -26,16 +26,59 @@ type Row struct {
 	CredentialSource string `json:"credential_source"` // e.g. "env KEYCTL_LAVA_TOKEN", "" when missing; never the value
 	Configured       bool   `json:"configured"`
 	IDPattern        string `json:"id_pattern,omitempty"`
+	// What the definition says about itself: how sure its facts are, the
+	// doubt that remains, where they come from, the documented rate limit.
+	Confidence   string      `json:"confidence,omitempty"`
+	Experimental string      `json:"experimental,omitempty"`
+	Docs         string      `json:"docs,omitempty"`
+	Sources      []string    `json:"sources,omitempty"`
+	RateLimit    string      `json:"rate_limit,omitempty"`
+	IDExample    string      `json:"id_example,omitempty"`
+	Params       []ParamRow  `json:"params,omitempty"`
+	Answers      []AnswerRow `json:"answers,omitempty"`
+}
+
+// ParamRow is an extra parameter and where its value would come from.
+type ParamRow struct {
+	Name     string `json:"name"`
+	Describe string `json:"describe,omitempty"`
+	Pattern  string `json:"pattern,omitempty"`
+	Example  string `json:"example,omitempty"`
+	Default  string `json:"default,omitempty"`
+	Value    string `json:"value,omitempty"`  // the resolved value; parameters are not secrets
+	Source   string `json:"source,omitempty"` // env KEYCTL_…, the config key, default; "" when missing
+}
+
+// AnswerRow is one documented status and what keyctl reports for it.
+type AnswerRow struct {
+	Status  int    `json:"status"`
+	Outcome string `json:"outcome"`
+	Exit    int    `json:"exit_code"`
+	Meaning string `json:"meaning,omitempty"`
 }
 
 // NewCmdProviders builds the command.
 func NewCmdProviders(f *cmdutil.Factory) *cobra.Command {
 	var format string
 	cmd := &cobra.Command{
-		Use:   "providers",
-		Short: "List providers, their endpoints and where each credential would come from",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
+		Use:   "providers [NAME]",
+		Short: "List providers, their endpoints and where each credential would come from; NAME shows one in full",
+		Long: `List every provider keyctl can revoke keys at: the request it sends, how the
+credential is sent and whether one is configured (never its value), the extra
+parameters it needs, and how sure its facts are (confidence; experimental
+where a doubt remains).
+
+'keyctl providers NAME' shows one provider in full: the request, the
+credential, each parameter and where it is set, every documented answer with
+its outcome and exit code, the confidence, the sources and the documentation.`,
+		Args: cobra.MaximumNArgs(1),
+		ValidArgsFunction: func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+			if len(args) == 0 {
+				return providers.Names(), cobra.ShellCompDirectiveNoFileComp
+			}
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
 			cfg, err := f.Config()
 			if err != nil {
 				return err
@@ -44,12 +87,23 @@ func NewCmdProviders(f *cmdutil.Factory) *cobra.Command {
 			if err != nil {
 				return &cmdutil.FlagError{Err: err}
 			}
-			return output.List(f.IO.Out, format, Rows(cfg), []string{"Provider", "Endpoint", "Auth", "Credential"}, func(r Row) []string {
+			if len(args) == 1 {
+				p, err := providers.Lookup(args[0])
+				if err != nil {
+					return err
+				}
+				r := rowOf(cfg, p)
+				if format == output.FormatJSON {
+					return output.List(f.IO.Out, format, []Row{r}, nil, nil)
+				}
+				return writeDetail(f.IO.Out, r)
+			}
+			return output.List(f.IO.Out, format, Rows(cfg), []string{"Provider", "Endpoint", "Auth", "Credential", "Params", "Confidence"}, func(r Row) []string {
 				cred := "missing: set " + config.EnvName(config.ProviderKey(r.Name, "token"))
 				if r.Configured {
 					cred = "configured (" + r.CredentialSource + ")"
 				}
-				return []string{r.Name, r.URL(), r.Auth, cred}
+				return []string{r.Name, r.URL(), r.Auth, cred, r.paramsCell(), r.confidenceCell()}
 			}, output.StyleOf(f.IO))
 		},
 	}
@@ -63,16 +117,72 @@ func NewCmdProviders(f *cmdutil.Factory) *cobra.Command {
 func Rows(cfg *config.Config) []Row {
 	var rows []Row
 	for _, p := range providers.All() {
-		info := p.Info()
-		base := cfg.Get(config.ProviderKey(info.Name, "base_url"), nil, info.DefaultBaseURL)
-		origin, ok := cfg.CredentialSource(info.Name)
-		rows = append(rows, Row{
-			Name: info.Name, Title: info.Title, BaseURL: redact.URL(base.Value), // a password in user info is never shown BaseURLSource: string(base.Source),
-			Endpoint: info.Endpoint, Auth: info.Auth, Credential: info.Credential,
-			Configured: ok, CredentialSource: origin, IDPattern: info.IDPattern,
-		})
+		rows = append(rows, rowOf(cfg, p))
 	}
 	return rows
+}
+
+// rowOf describes one provider under cfg.
+func rowOf(cfg *config.Config, p providers.Provider) Row {
+	info := p.Info()
+	base := cfg.Get(config.ProviderKey(info.Name, "base_url"), nil, info.DefaultBaseURL)
+	origin, ok := cfg.CredentialSource(info.Name)
+	r := Row{
+		Name: info.Name, Title: info.Title, BaseURL: redact.URL(base.Value), // a password in user info is never shown
+		BaseURLSource: string(base.Source),
+		Endpoint:      info.Endpoint, Auth: info.Auth, Credential: info.Credential,
+		Configured: ok, CredentialSource: origin, IDPattern: info.IDPattern,
+		Confidence: info.Confidence, Experimental: info.Experimental,
+	}
+	d, defined := p.(*providers.Defined)
+	if !defined {
+		return r
+	}
+	def := d.Definition()
+	r.Docs, r.Sources, r.RateLimit, r.IDExample = def.Docs, def.Sources, def.RateLimit, def.ID.Example
+	for _, prm := range def.Params {
+		s := cfg.Get(config.ProviderKey(info.Name, prm.Name), nil, prm.Default)
+		pr := ParamRow{Name: prm.Name, Describe: prm.Describe, Pattern: prm.Pattern, Example: prm.Example, Default: prm.Default}
+		if s.Set() {
+			pr.Value, pr.Source = s.Value, s.Origin
+			if s.Source == config.SourceEnv {
+				pr.Source = "env " + s.Origin
+			}
+		}
+		r.Params = append(r.Params, pr)
+	}
+	for _, a := range d.DocumentedAnswers() {
+		r.Answers = append(r.Answers, AnswerRow{Status: a.Status, Outcome: string(a.Outcome), Exit: int(a.Code),
+			Meaning: strings.ReplaceAll(strings.Join(a.Notes, "; "), "`", "")})
+	}
+	return r
+}
+
+// paramsCell names the parameters and says which are missing.
+func (r Row) paramsCell() string {
+	if len(r.Params) == 0 {
+		return "-"
+	}
+	parts := make([]string, len(r.Params))
+	for i, p := range r.Params {
+		parts[i] = p.Name
+		if p.Source == "" {
+			parts[i] += " (missing)"
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// confidenceCell is how sure the facts are, with the experimental marker.
+func (r Row) confidenceCell() string {
+	c := r.Confidence
+	if c == "" {
+		c = "-"
+	}
+	if r.Experimental != "" {
+		c = "EXPERIMENTAL, " + c // first, so that cutting the cell keeps it
+	}
+	return c
 }
 
 // URL is the endpoint with the effective base URL: "DELETE https://…/{id}".

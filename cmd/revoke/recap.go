@@ -177,6 +177,12 @@ func resumeCommand(opts *RevokeOptions, auditOn bool) string {
 			args = append(args, "--base-url", cleanURL(f.Value.String()))
 			return
 		}
+		if sv, ok := f.Value.(pflag.SliceValue); ok { // --param, once per value
+			for _, v := range sv.GetSlice() {
+				args = append(args, "--"+f.Name, v)
+			}
+			return
+		}
 		if f.Value.Type() == "bool" {
 			if f.Value.String() == "true" {
 				args = append(args, "--"+f.Name)

@@ -61,6 +61,7 @@ type RevokeOptions struct {
 	NoAudit       bool
 	Resume        bool
 	TokenStdin    bool
+	Params        []string // --param NAME=VALUE (PROVIDER.NAME=VALUE without a provider argument)
 
 	// cmd gives access to the flags, whose values resolve with
 	// flag > env > file > default.
@@ -135,6 +136,7 @@ The exit code tells scripts what happened: see 'keyctl help exit-codes'.`,
 	fl.BoolVar(&opts.NoAudit, "no-audit", false, "do not write the audit log")
 	fl.BoolVar(&opts.Resume, "resume", false, "skip keys the audit log shows as revoked or already revoked")
 	fl.BoolVarP(&opts.Yes, "yes", "y", false, "do not ask for confirmation before a batch")
+	fl.StringArrayVar(&opts.Params, "param", nil, "a provider's extra parameter as `NAME=VALUE` (PROVIDER.NAME=VALUE without a provider argument); repeatable")
 	fl.BoolVar(&opts.TokenStdin, "token-stdin", false, "read the provider's credential from the first line of standard input (on a terminal: prompted, not echoed)")
 	fl.BoolVar(&opts.IgnoreMissing, "ignore-missing", false, "count keys not found (404) as success")
 	fl.BoolVar(&opts.DryRun, "dry-run", false, "print the requests that would be sent and send nothing")
@@ -147,6 +149,10 @@ The exit code tells scripts what happened: see 'keyctl help exit-codes'.`,
 func revokeRun(ctx context.Context, opts *RevokeOptions) error {
 	relaxGC()
 	b := &batch{opts: opts, seen: keyset.New()}
+	flagParams, err := parseParamFlags(opts.Params, opts.Provider)
+	if err != nil {
+		return err
+	}
 	if opts.Provider != "" {
 		p, err := providers.Lookup(opts.Provider)
 		if err != nil {
@@ -154,9 +160,9 @@ func revokeRun(ctx context.Context, opts *RevokeOptions) error {
 		}
 		b.provider = p
 		// Refuse malformed ids before anything is sent or any credential read.
-		probe := providers.Target{BaseURL: &url.URL{Scheme: "https", Host: "example.invalid"}, SkipIDCheck: opts.SkipIDCheck}
+		probe := providers.Target{BaseURL: &url.URL{Scheme: "https", Host: "example.invalid"}, SkipIDCheck: opts.SkipIDCheck, Params: flagParams[p.Info().Name]}
 		for _, id := range opts.IDs {
-			// The probe has no parameters; those are checked with the credential.
+			// Parameters set elsewhere than --param are checked with the credential.
 			var missing *providers.MissingParamError
 			if _, err := p.Request(probe, id); err != nil && !errors.As(err, &missing) {
 				return err
@@ -187,7 +193,7 @@ func revokeRun(ctx context.Context, opts *RevokeOptions) error {
 		secrets = &redact.Secrets{}
 		opts.Secrets = secrets
 	}
-	b.targets = &targets{ctx: ctx, stdinToken: stdinToken, opts: opts, cfg: cfg, onToken: func(p providers.Provider, token string) {
+	b.targets = &targets{ctx: ctx, stdinToken: stdinToken, opts: opts, cfg: cfg, flagParams: flagParams, onToken: func(p providers.Provider, token string) {
 		secrets.Add(token)
 		if cc, ok := p.(providers.CredentialChecker); ok && !opts.Sandbox {
 			if w := cc.CheckCredential(token); w != "" {

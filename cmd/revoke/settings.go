@@ -123,6 +123,7 @@ type targets struct {
 	cfg        *config.Config
 	sandbox    string // root URL of the in-process sandbox, "" when not used
 	onToken    func(providers.Provider, string)
+	flagParams paramValues // --param, by provider
 	cache      map[string]targetResult
 }
 
@@ -182,30 +183,4 @@ func (t *targets) resolve(p providers.Provider) (providers.Target, error) {
 	rehearsal := token != "" && token == sandbox.Token(info.Name)
 	params, err := t.params(p)
 	return providers.Target{BaseURL: u, Token: token, SkipIDCheck: skip, Params: params, Sandbox: rehearsal}, err
-}
-
-// params resolves a defined provider's extra parameters like any other
-// provider setting: KEYCTL_<NAME>_<PARAM>, the profile, the file. A
-// parameter without a value or default is a configuration error, like a
-// missing credential.
-func (t *targets) params(p providers.Provider) (map[string]string, error) {
-	d, ok := p.(*providers.Defined)
-	if !ok || len(d.Definition().Params) == 0 {
-		return nil, nil
-	}
-	out := map[string]string{}
-	for _, prm := range d.Definition().Params {
-		v := prm.Default
-		if t.cfg != nil {
-			v = t.cfg.Get(config.ProviderKey(d.Info().Name, prm.Name), nil, prm.Default).Value
-		}
-		if v == "" && t.sandbox != "" {
-			v = "sandbox"
-		}
-		if v == "" {
-			return nil, &config.Error{Msg: (&providers.MissingParamError{Provider: d.Info().Name, Param: prm.Name, Describe: prm.Describe}).Error()}
-		}
-		out[prm.Name] = v
-	}
-	return out, nil
 }

@@ -106,9 +106,11 @@ func writeEnv(w io.Writer, root string) {
 	for _, p := range names {
 		fmt.Fprintf(w, "export %s=%s\n", config.EnvName(config.ProviderKey(p, "base_url")), urls[p])
 		fmt.Fprintf(w, "export %s=%s\n", config.EnvName(config.ProviderKey(p, "token")), sandbox.Token(p))
+		// A provider's extra parameters take the values the sandbox
+		// expects (an Account SID in Basic auth must match).
 		params := sandbox.Params(p)
 		for _, name := range slices.Sorted(maps.Keys(params)) {
-			fmt.Fprintf(w, "export %s=%s\n", config.EnvName(config.ProviderKey(p, name)), params[name])
+			fmt.Fprintf(w, "export %s='%s'\n", config.EnvName(config.ProviderKey(p, name)), strings.ReplaceAll(params[name], "'", `'\''`))
 		}
 	}
 }

@@ -74,9 +74,34 @@ func freePort(t *testing.T) int {
 	return ln.Addr().(*net.TCPAddr).Port
 }
 
+// prismStarts bounds the Prism processes starting at once: each takes a
+// few seconds of CPU to start, and a dozen starting together on a loaded
+// two-core machine outlast any deadline.
+var prismStarts = make(chan struct{}, 3)
+
+// lockedBuffer is Prism's log, written by the process and read on failure.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
 // startPrism runs `prism <mode> …` on a free port and waits until it listens.
 func startPrism(t *testing.T, args ...string) string {
 	t.Helper()
+	prismStarts <- struct{}{}
+	defer func() { <-prismStarts }()
 	port := freePort(t)
 	full := append([]string{args[0], "--port", fmt.Sprint(port), "--host", "127.0.0.1"}, args[1:]...)
 	cmd := exec.Command(prismBin, full...)
@@ -104,25 +129,6 @@ func startPrism(t *testing.T, args ...string) string {
 	}
 	t.Fatalf("prism %v did not start:\n%s", args, logs.String())
 	return ""
-}
-
-// lockedBuffer collects Prism's output, which its process writes while a
-// failing test reads it.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 func tail(s string, n int) string {
@@ -230,31 +236,14 @@ func keyctl(t *testing.T, env []string, args ...string) (int, []result, string) 
 
 func env(provider, baseURL, token string) []string {
 	up := strings.ToUpper(provider)
-	return append([]string{"KEYCTL_" + up + "_BASE_URL=" + baseURL, "KEYCTL_" + up + "_TOKEN=" + token}, paramEnv(provider)...)
-}
-
-// paramEnv sets each extra parameter of a defined provider to its example
-// (or default): a value of the shape the provider's description accepts;
-// else "sandbox", as a --sandbox run does.
-func paramEnv(provider string) []string {
-	p, err := providers.Lookup(provider)
-	if err != nil {
-		return nil
-	}
-	d, ok := p.(*providers.Defined)
-	if !ok {
-		return nil
-	}
-	var out []string
-	for _, prm := range d.Definition().Params {
-		v := prm.Example
-		if v == "" {
-			v = prm.Default
+	vars := []string{"KEYCTL_" + up + "_BASE_URL=" + baseURL, "KEYCTL_" + up + "_TOKEN=" + token}
+	// Extra parameters take their documented example, as in the sandbox.
+	if p, err := providers.Lookup(provider); err == nil {
+		if d, ok := p.(*providers.Defined); ok {
+			for _, prm := range d.Definition().Params {
+				vars = append(vars, "KEYCTL_"+up+"_"+strings.ToUpper(prm.Name)+"="+prm.SandboxValue())
+			}
 		}
-		if v == "" {
-			v = "sandbox" // what a --sandbox run gives a parameter without a value
-		}
-		out = append(out, "KEYCTL_"+strings.ToUpper(provider)+"_"+strings.ToUpper(prm.Name)+"="+v)
 	}
-	return out
+	return vars
 }

@@ -103,10 +103,7 @@ func Params(provider string) map[string]string {
 func sandboxParams(d *providers.Definition) map[string]string {
 	out := map[string]string{}
 	for _, p := range d.Params {
-		out[p.Name] = p.Default
-		if out[p.Name] == "" {
-			out[p.Name] = "sandbox"
-		}
+		out[p.Name] = p.SandboxValue()
 	}
 	return out
 }

@@ -110,7 +110,7 @@ func writeEnv(w io.Writer, root string) {
 		// expects (an Account SID in Basic auth must match).
 		params := sandbox.Params(p)
 		for _, name := range slices.Sorted(maps.Keys(params)) {
-			fmt.Fprintf(w, "export %s='%s'\n", config.EnvName(config.ProviderKey(p, name)), strings.ReplaceAll(params[name], "'", `'\''`))
+			fmt.Fprintf(w, "export %s=%s\n", config.EnvName(config.ProviderKey(p, name)), shellWord(params[name]))
 		}
 	}
 }
@@ -203,4 +203,13 @@ func admin(method, url string, into any) error {
 		return fmt.Errorf("sandbox: %s: %s", resp.Status, strings.TrimSpace(string(body)))
 	}
 	return json.NewDecoder(resp.Body).Decode(into)
+}
+
+// shellWord quotes v for a POSIX shell when it holds anything but the
+// characters of a plain word.
+func shellWord(v string) string {
+	if v != "" && strings.Trim(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.,:/@%+=-") == "" {
+		return v
+	}
+	return "'" + strings.ReplaceAll(v, "'", `'\''`) + "'"
 }

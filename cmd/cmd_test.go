@@ -162,6 +162,7 @@ func TestRevokeRefusesBeforeSending(t *testing.T) {
 		want []string
 	}{
 		{"unknown provider", []string{"revoke", "notaprovider", "k"}, nil, exit.Usage, []string{`unknown provider "notaprovider"`, "known providers: altostrat, ", "langwatch", "liveavatar"}},
+		{"provider typo", []string{"revoke", "lavaa", "k"}, nil, exit.Usage, []string{`unknown provider "lavaa"; did you mean "lava"?`, "'keyctl providers' lists all"}},
 		{"missing id", []string{"revoke", "lava"}, nil, exit.Usage, []string{"missing key id"}},
 		{"empty id", []string{"revoke", "lava", "ok", ""}, map[string]string{"KEYCTL_LAVA_TOKEN": secret}, exit.Usage, []string{"empty"}},
 		{"dot dot", []string{"revoke", "lava", ".."}, map[string]string{"KEYCTL_LAVA_TOKEN": secret}, exit.Usage, []string{"dot segment"}},

@@ -285,14 +285,3 @@ func TestYAMLErrorNamesFileAndLine(t *testing.T) {
 		t.Fatal("KEYCTL_CONFIG naming a missing file must be an error")
 	}
 }
-
-func TestEditDistance(t *testing.T) {
-	for _, c := range []struct {
-		a, b string
-		d    int
-	}{{"", "", 0}, {"timout", "timeout", 1}, {"tokne", "token", 2}, {"abc", "xyz", 3}} {
-		if got := editDistance(c.a, c.b); got != c.d {
-			t.Errorf("editDistance(%q, %q) = %d", c.a, c.b, got)
-		}
-	}
-}

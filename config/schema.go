@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"github.com/keyctl/keyctl/internal/suggest"
 	"os"
 	"runtime"
 	"sort"
@@ -26,7 +27,7 @@ func (c *Config) checkKeys(providers []string, params map[string][]string) []str
 	// warn reports key, suggesting prefix+candidate for its unknown word.
 	warn := func(key, word string, candidates []string, prefix string) {
 		msg := fmt.Sprintf("config file %s: unknown key %q", c.path, key)
-		if s := closest(word, candidates); s != "" {
+		if s := suggest.Closest(word, candidates); s != "" {
 			msg += fmt.Sprintf("; did you mean %q?", prefix+s)
 		}
 		warnings = append(warnings, msg+" (it is ignored)")
@@ -78,38 +79,6 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
-}
-
-// closest is the candidate within a small edit distance of s, or "".
-func closest(s string, candidates []string) string {
-	best, bestDist := "", len(s)/2+2
-	for _, c := range candidates {
-		if d := editDistance(s, c); d < bestDist {
-			best, bestDist = c, d
-		}
-	}
-	return best
-}
-
-// editDistance is the Levenshtein distance.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // checkPermissions warns when the file holds a literal credential and is

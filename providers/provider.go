@@ -10,6 +10,7 @@ package providers
 
 import (
 	"fmt"
+	"github.com/keyctl/keyctl/internal/suggest"
 	"net/http"
 	"net/url"
 	"sort"
@@ -55,9 +56,9 @@ type Target struct {
 	BaseURL     *url.URL
 	Token       string
 	SkipIDCheck bool // skip a provider's documented id pattern check
-	// Params are account parameters that select where a key lives beyond
-	// the base URL (an organisation, a region). No provider needs one yet;
-	// they are part of the Place, so --resume compares them.
+	// Params are a definition's extra parameters (a project id, an account
+	// SID, a region), by name: they select where a key lives beyond the base
+	// URL, so they are part of the Place and --resume compares them.
 	Params map[string]string
 	// Sandbox marks a run against keyctl's emulator, not the provider.
 	Sandbox bool
@@ -190,6 +191,11 @@ type UnknownProviderError struct {
 }
 
 func (e *UnknownProviderError) Error() string {
+	// A typo gets its fix; the full list, which grows with every provider,
+	// only when nothing is close.
+	if s := suggest.Closest(strings.ToLower(e.Name), e.Known); s != "" {
+		return fmt.Sprintf("unknown provider %q; did you mean %q? ('keyctl providers' lists all %d)", e.Name, s, len(e.Known))
+	}
 	return fmt.Sprintf("unknown provider %q (known providers: %s)", e.Name, strings.Join(e.Known, ", "))
 }
 

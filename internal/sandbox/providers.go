@@ -147,6 +147,16 @@ func leafPath(v any, prefix string) string {
 				return found
 			}
 		}
+	case []any: // Azure DevOps' token admin takes [{"authorizationId": …}]
+		for i, e := range x {
+			p := strconv.Itoa(i)
+			if prefix != "" {
+				p = prefix + "." + p
+			}
+			if found := leafPath(e, p); found != "" {
+				return found
+			}
+		}
 	}
 	return ""
 }

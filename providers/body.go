@@ -13,15 +13,21 @@ func BodyNote(header http.Header, body []byte) string {
 	if len(strings.TrimSpace(string(body))) == 0 {
 		return ""
 	}
-	ct, _, _ := mime.ParseMediaType(header.Get("Content-Type"))
 	switch {
-	case ct == "text/html" || strings.HasPrefix(strings.TrimSpace(strings.ToLower(string(body))), "<"):
+	case isHTML(header, body):
 		return "the response is an HTML page, not the provider's API (a proxy or wrong base URL?)"
 	case len(body) >= MaxBody:
 		return fmt.Sprintf("the response body was larger than %d bytes and was cut", MaxBody)
 	default:
 		return "the response body could not be read as the provider's JSON"
 	}
+}
+
+// isHTML reports whether an answer is a web page (a sign-in page, a proxy's
+// error page) rather than anything an API sends.
+func isHTML(header http.Header, body []byte) bool {
+	ct, _, _ := mime.ParseMediaType(header.Get("Content-Type"))
+	return ct == "text/html" || strings.HasPrefix(strings.TrimSpace(strings.ToLower(string(body))), "<")
 }
 
 // Describe finishes an outcome's message: the provider's message if it gave

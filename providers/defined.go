@@ -571,6 +571,9 @@ func (p *Defined) success(a *answer, status int, header http.Header, body []byte
 		}
 	case "empty":
 		if len(bytes.TrimSpace(body)) != 0 {
+			if isHTML(header, body) {
+				return notConfirmed(BodyNote(header, body) + ", where no body is documented")
+			}
 			return notConfirmed("with a body where none is documented")
 		}
 	}

@@ -564,6 +564,17 @@ func (d *Definition) checkAuth(c *checker) {
 	}
 }
 
+// idInQuery reports whether a query parameter carries the id alone (Azure
+// DevOps names the PAT to revoke with ?authorizationId=).
+func idInQuery(q map[string]string) bool {
+	for _, v := range q {
+		if v == "{id}" {
+			return true
+		}
+	}
+	return false
+}
+
 var methods = map[string]bool{http.MethodDelete: true, http.MethodPost: true, http.MethodPut: true, http.MethodPatch: true, http.MethodGet: true}
 
 func (o *Operation) check(c *checker, field string, vars map[string]bool) {
@@ -575,8 +586,8 @@ func (o *Operation) check(c *checker, field string, vars map[string]bool) {
 		c.fail(field+".request.path", "%q must start with /", r.Path)
 	}
 	checkTemplate(c, field+".request.path", r.Path, vars)
-	if !strings.Contains(r.Path, "{id}") && (r.Body == nil) {
-		c.fail(field+".request.path", "%q: the id must appear in the path ({id}) or the body", r.Path)
+	if !strings.Contains(r.Path, "{id}") && r.Body == nil && !idInQuery(r.Query) {
+		c.fail(field+".request.path", "%q: the id must appear in the path ({id}), a query parameter or the body", r.Path)
 	}
 	for k, v := range r.Headers {
 		checkTemplate(c, field+".request.headers."+k, v, vars)

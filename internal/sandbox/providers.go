@@ -28,6 +28,9 @@ type emulated struct {
 	authValue      string
 	hooks          []hook
 	unknownHooks   []string
+
+	// idQuery names the query parameter carrying the id, when one does.
+	idQuery string
 }
 
 func newEmulated(p *providers.Defined) *emulated {
@@ -57,6 +60,13 @@ func newEmulated(p *providers.Defined) *emulated {
 	path := rq.Path
 	for _, prm := range d.Params {
 		path = strings.ReplaceAll(path, "{param."+prm.Name+"}", "{param_"+prm.Name+"}")
+	}
+	if !strings.Contains(path, "{id}") {
+		for k, v := range rq.Query {
+			if v == "{id}" {
+				e.idQuery = k
+			}
+		}
 	}
 	if !strings.Contains(path, "{id}") && rq.Body != nil {
 		if rq.Body.JSON != nil {
@@ -137,6 +147,16 @@ func leafPath(v any, prefix string) string {
 				return found
 			}
 		}
+	case []any: // Azure DevOps' token admin takes [{"authorizationId": …}]
+		for i, e := range x {
+			p := strconv.Itoa(i)
+			if prefix != "" {
+				p = prefix + "." + p
+			}
+			if found := leafPath(e, p); found != "" {
+				return found
+			}
+		}
 	}
 	return ""
 }
@@ -162,6 +182,8 @@ func (s *Sandbox) serve(e *emulated, w http.ResponseWriter, r *http.Request) {
 	case e.idForm != "":
 		form, _ := url.ParseQuery(string(body))
 		c.id = form.Get(e.idForm)
+	case e.idQuery != "":
+		c.id = r.URL.Query().Get(e.idQuery)
 	}
 	if e.authName != "" {
 		c.credential = r.Header.Get(e.authName)

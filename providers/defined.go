@@ -186,6 +186,7 @@ func NewDefined(d *Definition) (*Defined, error) {
 		Confidence:     d.Confidence,
 		Experimental:   d.Experimental,
 	}
+	p.info.BaseURLDescribe = d.BaseURLDescribe
 	if p.info.Credential == "" {
 		p.info.Credential = "the " + d.Title + " API credential"
 	}

@@ -47,6 +47,10 @@ type Definition struct {
 	Experimental string      `yaml:"experimental"`
 	Revoke       Operation   `yaml:"revoke"`
 	Sandbox      *SandboxDef `yaml:"sandbox"`
+	// BaseURLDescribe replaces BaseURL for a provider that lives on a host
+	// of each customer's own (an Okta org, a Databricks workspace): what the
+	// user sets, with an example. Nothing is sent until a base URL is set.
+	BaseURLDescribe string `yaml:"base_url_describe"`
 
 	file string // where it was loaded from, for messages
 }
@@ -394,7 +398,14 @@ func (d *Definition) check(c *checker) {
 	if d.Title == "" {
 		d.Title = d.Name
 	}
-	checkBaseURL(c, "base_url", d.BaseURL)
+	switch {
+	case d.BaseURL != "" && d.BaseURLDescribe != "":
+		c.fail("base_url_describe", "give base_url (the provider's one server) or base_url_describe (a host per account), not both")
+	case d.BaseURL == "" && d.BaseURLDescribe != "":
+		// No default: the user sets the base URL, checked when it is read.
+	default:
+		checkBaseURL(c, "base_url", d.BaseURL)
+	}
 	switch d.Confidence {
 	case "", "official-openapi", "official-docs", "partial":
 	default:
@@ -437,7 +448,7 @@ func (d *Definition) check(c *checker) {
 
 func checkBaseURL(c *checker, field, raw string) {
 	if raw == "" {
-		c.fail(field, "missing: the provider's server URL from its API document")
+		c.fail(field, "missing: the provider's server URL from its API document, or base_url_describe: what the user sets when every account has its own host")
 		return
 	}
 	u, err := url.Parse(raw)

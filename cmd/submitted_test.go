@@ -66,3 +66,26 @@ func TestSubmittedExitsZeroAndSaysItIsNotConfirmed(t *testing.T) {
 	}
 	assertNoSecret(t, out, errOut)
 }
+
+// TestJFrogSandboxAnswersUnknownIDsWith204: the sandbox plays JFrog as
+// documented: 200 revokes a token; a token already revoked and an id it
+// does not know both get 204, which keyctl reports as submitted, exit 0,
+// never revoked.
+func TestJFrogSandboxAnswersUnknownIDsWith204(t *testing.T) {
+	testutil.IsolateEnv(t)
+	const seeded, unknown = "7e0eec00-0000-4000-8000-000000000001", "7e0eec00-0000-4000-8000-000000000099"
+	code, out, errOut := run(t, testutil.NewClock(), "revoke", "--sandbox", "jfrog", seeded, unknown, "-o", "json", "--no-audit")
+	if code != exit.OK {
+		t.Fatalf("exit %d: %s%s", code, out, errOut)
+	}
+	got := map[string]string{}
+	for _, r := range results(t, out) {
+		got[r.ID] = string(r.Outcome) + " " + http.StatusText(r.HTTPStatus)
+		if r.Outcome == "submitted" && !strings.Contains(r.Message, "does not tell a revoked token from an unknown id") {
+			t.Errorf("message %q", r.Message)
+		}
+	}
+	if got[seeded] != "revoked OK" || got[unknown] != "submitted No Content" {
+		t.Fatalf("outcomes %v\n%s", got, out)
+	}
+}

@@ -574,6 +574,12 @@ func (p *Defined) success(a *answer, status int, header http.Header, body []byte
 		if len(bytes.TrimSpace(body)) != 0 {
 			return notConfirmed("with a body where none is documented")
 		}
+	case "any":
+		// An undocumented body is taken as it comes, but an HTML page is
+		// a proxy's or a sign-in page, never the provider's API.
+		if note := BodyNote(header, body); strings.Contains(note, "HTML") {
+			return notConfirmed(note)
+		}
 	}
 	for i, c := range a.confirm {
 		if repeated(body, c.Path) {

@@ -24,6 +24,12 @@ func TestPerHostProviders(t *testing.T) {
 		{"okta", "https://acme.okta.com", "00Tabcdefg1234567890",
 			"DELETE", "https://acme.okta.com/api/v1/api-tokens/00Tabcdefg1234567890",
 			map[string]string{"Authorization": "SSWS " + cred}},
+		{"jfrog", "https://acme.jfrog.io", "7e0eec00-0000-4000-8000-000000000001",
+			"DELETE", "https://acme.jfrog.io/access/api/v1/tokens/7e0eec00-0000-4000-8000-000000000001",
+			map[string]string{"Authorization": "Bearer " + cred}},
+		{"jfrog", "http://127.0.0.1:8082", "me",
+			"DELETE", "http://127.0.0.1:8082/access/api/v1/tokens/me",
+			map[string]string{"Authorization": "Bearer " + cred}},
 	}
 	for _, c := range wire {
 		t.Run(c.provider, func(t *testing.T) {
@@ -62,6 +68,16 @@ func TestPerHostProviders(t *testing.T) {
 			providers.Failed, exit.Permission, "You do not have permission to perform the requested action (E0000006)"},
 		{"okta", 404, `{"errorCode":"E0000007","errorSummary":"Not found: 00Tx","errorLink":"E0000007","errorCauses":[]}`, providers.NotFound, exit.NotFound, "Not found: 00Tx (E0000007)"},
 		{"okta", 429, `{"errorCode":"E0000047","errorSummary":"API call exceeded rate limit due to too many requests.","errorCauses":[]}`, providers.Failed, exit.RateLimited, "E0000047"},
+		// JFrog: 200 is the revocation; 204 comes for a token already
+		// revoked and for an unknown id alike, so it is never revoked.
+		{"jfrog", 200, ``, providers.Revoked, exit.OK, "revoked (200 OK)"},
+		{"jfrog", 200, `Token revoked`, providers.Revoked, exit.OK, "revoked (200 OK)"}, // the body is not documented
+		{"jfrog", 200, `<html><body>Sign in</body></html>`, providers.Failed, exit.Unexpected, "HTML page"},
+		{"jfrog", 204, ``, providers.Submitted, exit.OK, "does not tell a revoked token from an unknown id"},
+		{"jfrog", 400, ``, providers.Failed, exit.Conflict, "revoke it on the JFrog instance that created it"},
+		{"jfrog", 401, ``, providers.Failed, exit.Auth, "401"},
+		{"jfrog", 403, ``, providers.Failed, exit.Permission, "only the token's owner or an admin"},
+		{"jfrog", 404, ``, providers.NotFound, exit.NotFound, "404"},
 		{"okta", 401, `{"errorCode":"E0000011","errorSummary":"Invalid token provided","errorCauses":[]}`, providers.Failed, exit.Auth, "Invalid token provided"},
 	}
 	for _, c := range answers {

@@ -124,7 +124,7 @@ func NewDefined(d *Definition) (*Defined, error) {
 			ca.state = outcomeNames[a.Outcome]
 		}
 		switch ca.state {
-		case Revoked, AlreadyRevoked:
+		case Revoked, Submitted, AlreadyRevoked:
 			ca.code, ca.setCode = exit.OK, true
 		case NotFound:
 			ca.code, ca.setCode = exit.NotFound, true
@@ -133,7 +133,7 @@ func NewDefined(d *Definition) (*Defined, error) {
 			ca.code, _ = exitByName(a.Exit)
 			ca.setCode = true
 		}
-		if ca.state == Revoked && ca.body == "" {
+		if (ca.state == Revoked || ca.state == Submitted) && ca.body == "" {
 			ca.body = "json"
 			if st == http.StatusNoContent {
 				ca.body = "empty"
@@ -186,6 +186,7 @@ func NewDefined(d *Definition) (*Defined, error) {
 		Confidence:     d.Confidence,
 		Experimental:   d.Experimental,
 	}
+	p.info.BaseURLDescribe = d.BaseURLDescribe
 	if p.info.Credential == "" {
 		p.info.Credential = "the " + d.Title + " API credential"
 	}
@@ -475,7 +476,7 @@ func sortedKeys[V any](m map[string]V) []string {
 // like the documented success.
 func (p *Defined) Classify(status int, header http.Header, body []byte) Outcome {
 	a := p.answers[status]
-	if a != nil && a.state == Revoked {
+	if a != nil && (a.state == Revoked || a.state == Submitted) {
 		return p.success(a, status, header, body)
 	}
 	if status >= 200 && status < 300 {
@@ -576,6 +577,12 @@ func (p *Defined) success(a *answer, status int, header http.Header, body []byte
 			}
 			return notConfirmed("with a body where none is documented")
 		}
+	case "any":
+		// An undocumented body is taken as it comes, but an HTML page is
+		// a proxy's or a sign-in page, never the provider's API.
+		if note := BodyNote(header, body); strings.Contains(note, "HTML") {
+			return notConfirmed(note)
+		}
 	}
 	for i, c := range a.confirm {
 		if repeated(body, c.Path) {
@@ -595,6 +602,15 @@ func (p *Defined) success(a *answer, status int, header http.Header, body []byte
 			return p.unconfirmed(renderPaths(t, body, ", "))
 		}
 		return notConfirmed(fmt.Sprintf("reported %s=%s (documented: %v)", c.Path, r.Raw, c.Equals))
+	}
+	if a.state == Submitted {
+		// Accepted, not confirmed: say so, with the definition's hint (why
+		// the provider's answer cannot tell more).
+		msg := fmt.Sprintf("submitted (%s): %s accepted the request but does not confirm the revocation; the key may still work: verify it in %s's dashboard", StatusText(status), p.info.Title, p.info.Title)
+		if a.hint != nil {
+			msg = WithHint(msg, a.hint.ExecuteString(map[string]any{"auth_hint": "", "retry_after": ""}))
+		}
+		return Outcome{State: Submitted, Code: exit.OK, Message: msg}
 	}
 	return Outcome{State: Revoked, Code: exit.OK, Message: a.okMsg}
 }

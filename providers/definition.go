@@ -47,6 +47,10 @@ type Definition struct {
 	Experimental string      `yaml:"experimental"`
 	Revoke       Operation   `yaml:"revoke"`
 	Sandbox      *SandboxDef `yaml:"sandbox"`
+	// BaseURLDescribe replaces BaseURL for a provider that lives on a host
+	// of each customer's own (an Okta org, a Databricks workspace): what the
+	// user sets, with an example. Nothing is sent until a base URL is set.
+	BaseURLDescribe string `yaml:"base_url_describe"`
 
 	file string // where it was loaded from, for messages
 }
@@ -363,7 +367,7 @@ var (
 
 // Outcome names a definition may use.
 var outcomeNames = map[string]State{
-	"revoked": Revoked, "already_revoked": AlreadyRevoked, "not_found": NotFound, "failed": Failed,
+	"revoked": Revoked, "submitted": Submitted, "already_revoked": AlreadyRevoked, "not_found": NotFound, "failed": Failed,
 }
 
 func exitByName(name string) (exit.Code, bool) {
@@ -394,7 +398,14 @@ func (d *Definition) check(c *checker) {
 	if d.Title == "" {
 		d.Title = d.Name
 	}
-	checkBaseURL(c, "base_url", d.BaseURL)
+	switch {
+	case d.BaseURL != "" && d.BaseURLDescribe != "":
+		c.fail("base_url_describe", "give base_url (the provider's one server) or base_url_describe (a host per account), not both")
+	case d.BaseURL == "" && d.BaseURLDescribe != "":
+		// No default: the user sets the base URL, checked when it is read.
+	default:
+		checkBaseURL(c, "base_url", d.BaseURL)
+	}
 	switch d.Confidence {
 	case "", "official-openapi", "official-docs", "partial":
 	default:
@@ -437,7 +448,7 @@ func (d *Definition) check(c *checker) {
 
 func checkBaseURL(c *checker, field, raw string) {
 	if raw == "" {
-		c.fail(field, "missing: the provider's server URL from its API document")
+		c.fail(field, "missing: the provider's server URL from its API document, or base_url_describe: what the user sets when every account has its own host")
 		return
 	}
 	u, err := url.Parse(raw)
@@ -629,12 +640,12 @@ func (o *Operation) check(c *checker, field string, vars map[string]bool) {
 		}
 		statuses[st] = key
 		a.check(c, f, st)
-		if a.Outcome == "revoked" {
+		if a.Outcome == "revoked" || a.Outcome == "submitted" {
 			success = true
 		}
 	}
 	if !success && c.err == nil {
-		c.fail(field+".answers", "no answer has outcome revoked: which documented answer confirms a revocation?")
+		c.fail(field+".answers", "no answer has outcome revoked or submitted: which documented answer confirms (or at least accepts) a revocation?")
 	}
 	for i, m := range o.Message {
 		f := fmt.Sprintf("%s.message.%d", field, i)
@@ -674,7 +685,7 @@ func walkStrings(v any, fn func(string)) {
 func (a *Answer) check(c *checker, f string, status int) {
 	if a.Outcome != "" {
 		if _, ok := outcomeNames[a.Outcome]; !ok {
-			c.fail(f+".outcome", "%q: use revoked, already_revoked, not_found or failed", a.Outcome)
+			c.fail(f+".outcome", "%q: use revoked, submitted, already_revoked, not_found or failed", a.Outcome)
 		}
 	}
 	if a.Exit != "" {
@@ -682,15 +693,17 @@ func (a *Answer) check(c *checker, f string, status int) {
 			c.fail(f+".exit", "%q is not an exit code name (see keyctl help exit-codes)", a.Exit)
 		}
 	}
-	revoked := a.Outcome == "revoked"
+	// A submitted answer is a success that confirms nothing: it is checked
+	// like a revoked one (a 2xx, exit ok, its documented body).
+	revoked := a.Outcome == "revoked" || a.Outcome == "submitted"
 	if status >= 200 && status < 300 && a.Outcome == "" {
 		c.fail(f+".outcome", "say what this success status means: revoked, or another outcome")
 	}
 	if revoked && (status < 200 || status > 299) {
-		c.fail(f+".outcome", "only a 2xx answer can confirm a revocation")
+		c.fail(f+".outcome", "only a 2xx answer can confirm (or accept) a revocation")
 	}
 	if revoked && a.Exit != "" && a.Exit != "ok" {
-		c.fail(f+".exit", "a revoked answer exits ok")
+		c.fail(f+".exit", "a revoked or submitted answer exits ok")
 	}
 	switch a.Body {
 	case "", "json", "empty", "any":
@@ -698,7 +711,7 @@ func (a *Answer) check(c *checker, f string, status int) {
 		c.fail(f+".body", "%q: use json, empty or any", a.Body)
 	}
 	if (a.Body != "" || len(a.Confirm) > 0) && !revoked {
-		c.fail(f+".body", "body and confirm describe a revoked answer")
+		c.fail(f+".body", "body and confirm describe a revoked or submitted answer")
 	}
 	if len(a.Confirm) > 0 && a.Body != "" && a.Body != "json" {
 		c.fail(f+".confirm", "confirm reads a JSON body (body: json)")

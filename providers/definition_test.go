@@ -49,6 +49,53 @@ func TestParseMinimal(t *testing.T) {
 	}
 }
 
+// TestSubmittedAloneIsASuccess: a definition whose only success accepts
+// the request without confirming it is valid, and its answer is
+// submitted, exit 0, never revoked.
+func TestSubmittedAloneIsASuccess(t *testing.T) {
+	def := strings.Replace(minimal, `"204": {outcome: revoked}`, `"204": {outcome: submitted, hint: "Acme answers 204 for any id"}`, 1)
+	d, err := providers.ParseDefinition("acme.yaml", []byte(def))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := providers.NewDefined(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := p.Classify(204, http.Header{}, nil)
+	if o.State != providers.Submitted || o.Code != exit.OK || !strings.Contains(o.Message, "does not confirm the revocation") || !strings.Contains(o.Message, "Acme answers 204 for any id") {
+		t.Fatalf("204 = %+v", o)
+	}
+	// Its documented body still counts: a body where none is documented is
+	// not even an acceptance.
+	if o := p.Classify(204, http.Header{}, []byte("<html>")); o.State != providers.Failed || o.Code != exit.Unexpected {
+		t.Fatalf("204 with a body = %+v", o)
+	}
+}
+
+// TestBaseURLSetPerAccount: a provider with a host per account has no
+// default base URL, only what the user must set.
+func TestBaseURLSetPerAccount(t *testing.T) {
+	def := strings.Replace(minimal, "base_url: https://api.acme.example/v2\n", "base_url_describe: the org URL, e.g. https://acme.example.com\n", 1)
+	d, err := providers.ParseDefinition("acme.yaml", []byte(def))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := providers.NewDefined(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if i := p.Info(); i.DefaultBaseURL != "" || i.BaseURLDescribe != "the org URL, e.g. https://acme.example.com" {
+		t.Fatalf("info = %+v", i)
+	}
+	if table := providers.MarkdownTable([]*providers.Definition{d}); !strings.Contains(table, "| set per account: the org URL, e.g. https://acme.example.com |") {
+		t.Fatalf("docs table:\n%s", table)
+	}
+	if details := providers.MarkdownDetails([]*providers.Definition{d}); !strings.Contains(details, "- base URL: set per account: the org URL, e.g. https://acme.example.com; `KEYCTL_ACME_BASE_URL`, `--base-url` or `providers.acme.base_url`") {
+		t.Fatalf("docs details:\n%s", details)
+	}
+}
+
 // TestBadDefinitions: every mistake is an error naming file, line and field.
 func TestBadDefinitions(t *testing.T) {
 	cases := []struct {
@@ -74,6 +121,11 @@ func TestBadDefinitions(t *testing.T) {
 		{"no success", `"204": {outcome: revoked}`, `"204": {outcome: failed}`, []string{"no answer has outcome revoked"}},
 		{"not yaml", "title: Acme", "title: [Acme", []string{"acme.yaml"}},
 		{"wrong type", "title: Acme", "title: {a: 1}", []string{"acme.yaml:2"}},
+		{"submitted on 4xx", `{outcome: not_found}`, `{outcome: submitted}`, []string{"revoke.answers.404.outcome", "only a 2xx"}},
+		{"submitted with another exit", `"204": {outcome: revoked}`, `"204": {outcome: revoked}
+    "202": {outcome: submitted, exit: server}`, []string{"revoke.answers.202.exit", "exits ok"}},
+		{"no base URL, no description", "base_url: https://api.acme.example/v2\n", "", []string{"acme.yaml:", "base_url", "missing", "base_url_describe"}},
+		{"base URL and a description", "base_url: https://api.acme.example/v2\n", "base_url: https://api.acme.example/v2\nbase_url_describe: the org URL\n", []string{"acme.yaml:4", "base_url_describe", "not both"}},
 		{"param example off its pattern", "title: Acme", "title: Acme\nparams: [{name: region, pattern: \"^[a-z]+-[0-9]+$\", example: EU}]", []string{"acme.yaml:", "params.0.example", "does not match"}},
 	}
 	for _, c := range cases {

@@ -25,8 +25,12 @@ func MarkdownTable(defs []*Definition) string {
 			continue
 		}
 		i := p.Info()
-		fmt.Fprintf(&b, "| [`%s`](docs/providers.md#%s) | %s: `KEYCTL_%s_TOKEN` | `%s`, `%s` | `%s` | %s |\n",
-			i.Name, i.Name, mdCell(i.Credential), strings.ToUpper(i.Name), i.Endpoint, i.Auth, i.DefaultBaseURL, confidenceText(i))
+		base := "`" + i.DefaultBaseURL + "`"
+		if i.DefaultBaseURL == "" {
+			base = "set per account: " + mdCell(i.BaseURLDescribe)
+		}
+		fmt.Fprintf(&b, "| [`%s`](docs/providers.md#%s) | %s: `KEYCTL_%s_TOKEN` | `%s`, `%s` | %s | %s |\n",
+			i.Name, i.Name, mdCell(i.Credential), strings.ToUpper(i.Name), i.Endpoint, i.Auth, base, confidenceText(i))
 	}
 	return b.String()
 }
@@ -56,6 +60,9 @@ func MarkdownDetails(defs []*Definition) string {
 			fmt.Fprintf(&b, "**Experimental:** %s\n\n", mdCell(d.Experimental))
 		}
 		fmt.Fprintf(&b, "- request: `%s %s%s`\n", d.Revoke.Request.Method, d.BaseURL, d.Revoke.Request.Path)
+		if d.BaseURL == "" {
+			fmt.Fprintf(&b, "- base URL: set per account: %s; `KEYCTL_%s_BASE_URL`, `--base-url` or `providers.%s.base_url` (nothing is sent until it is set)\n", mdCell(d.BaseURLDescribe), strings.ToUpper(i.Name), i.Name)
+		}
 		fmt.Fprintf(&b, "- credential: %s, sent as `%s`; `KEYCTL_%s_TOKEN` or `providers.%s.token`\n", mdCell(i.Credential), i.Auth, strings.ToUpper(i.Name), i.Name)
 		for _, prm := range d.Params {
 			fmt.Fprintf(&b, "- parameter `%s`: %s; `--param %s=…`, `KEYCTL_%s_%s` or `providers.%s.%s`\n", prm.Name, mdCell(prm.Describe), prm.Name, strings.ToUpper(i.Name), strings.ToUpper(prm.Name), i.Name, prm.Name)

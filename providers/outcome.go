@@ -12,9 +12,13 @@ import (
 // State is what happened to a key.
 type State string
 
-// The states a result can end in.
+// The states a result can end in. Submitted is a documented answer that
+// accepts the revocation request but confirms nothing (GitHub's and Hugging
+// Face's 202, JFrog's 204 for any id): it exits 0 like Revoked, but the key
+// may still work, so --resume sends it again.
 const (
 	Revoked        State = "revoked"
+	Submitted      State = "submitted"
 	AlreadyRevoked State = "already_revoked"
 	NotFound       State = "not_found"
 	Failed         State = "failed"

@@ -49,6 +49,9 @@ type Info struct {
 	IDPattern      string // documented id pattern, if any
 	Confidence     string // official-openapi, official-docs, partial; "" for a user's own
 	Experimental   string // the doubt that remains, if the provider is experimental
+	// BaseURLDescribe says what to set when there is no default base URL
+	// (a host per account); "" when DefaultBaseURL is set.
+	BaseURLDescribe string
 }
 
 // Target is where and with what credential a request is sent.
@@ -111,6 +114,17 @@ func (p Place) Key() string {
 		b.WriteString("\x00sandbox")
 	}
 	return b.String()
+}
+
+// MissingBaseURLError is a provider without a default base URL (a host per
+// account) for which nobody set one.
+type MissingBaseURLError struct {
+	Provider, Describe string
+}
+
+func (e *MissingBaseURLError) Error() string {
+	return fmt.Sprintf("%s has no default base URL: its host is set per account (%s): set KEYCTL_%s_BASE_URL, --base-url or providers.%s.base_url in the config",
+		e.Provider, e.Describe, strings.ToUpper(e.Provider), e.Provider)
 }
 
 // Request is the exact request an adapter wants on the wire.

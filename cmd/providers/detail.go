@@ -21,6 +21,15 @@ func writeDetail(w io.Writer, r Row) error {
 
 	line("provider:", clean(r.Name)+" ("+clean(r.Title)+")")
 	line("request:", clean(r.URL()))
+	if r.BaseURLDescribe != "" {
+		line("base URL:", "set per account: "+clean(r.BaseURLDescribe))
+		line("  set with:", fmt.Sprintf("%s, --base-url or providers.%s.base_url", config.EnvName(config.ProviderKey(r.Name, "base_url")), r.Name))
+		now := "missing: nothing is sent until it is set"
+		if r.BaseURL != "" {
+			now = clean(r.BaseURL) + " (" + clean(r.BaseURLSource) + ")"
+		}
+		line("  now:", now)
+	}
 	cred := "missing: set " + config.EnvName(config.ProviderKey(r.Name, "token")) + " or providers." + r.Name + ".token (token_command, token_file, token_env)"
 	if r.Configured {
 		cred = "configured (" + clean(r.CredentialSource) + ")"

@@ -36,6 +36,9 @@ type Row struct {
 	IDExample    string      `json:"id_example,omitempty"`
 	Params       []ParamRow  `json:"params,omitempty"`
 	Answers      []AnswerRow `json:"answers,omitempty"`
+	// BaseURLDescribe is what to set when the provider has no default base
+	// URL (a host per account).
+	BaseURLDescribe string `json:"base_url_describe,omitempty"`
 }
 
 // ParamRow is an extra parameter and where its value would come from.
@@ -134,6 +137,7 @@ func rowOf(cfg *config.Config, p providers.Provider) Row {
 		Configured: ok, CredentialSource: origin, IDPattern: info.IDPattern,
 		Confidence: info.Confidence, Experimental: info.Experimental,
 	}
+	r.BaseURLDescribe = info.BaseURLDescribe
 	d, defined := p.(*providers.Defined)
 	if !defined {
 		return r
@@ -185,8 +189,14 @@ func (r Row) confidenceCell() string {
 	return c
 }
 
-// URL is the endpoint with the effective base URL: "DELETE https://…/{id}".
+// URL is the endpoint with the effective base URL: "DELETE https://…/{id}";
+// "POST <base URL: set per account>/api/…" while a provider without a
+// default has none set.
 func (r Row) URL() string {
 	method, path, _ := strings.Cut(r.Endpoint, " ")
-	return method + " " + r.BaseURL + path
+	base := r.BaseURL
+	if base == "" && r.BaseURLDescribe != "" {
+		base = "<base URL: set per account>"
+	}
+	return method + " " + base + path
 }

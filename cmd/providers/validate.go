@@ -59,6 +59,9 @@ func describe(w io.Writer, p *providers.Defined, id string) error {
 		id = "EXAMPLE-ID"
 	}
 	base, _ := url.Parse(d.BaseURL)
+	if d.BaseURL == "" { // a host per account: show the request at a stand-in
+		base = &url.URL{Scheme: "https", Host: "your-host.example"}
+	}
 	params := map[string]string{}
 	for _, prm := range d.Params {
 		params[prm.Name] = prm.Default

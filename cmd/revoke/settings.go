@@ -157,6 +157,10 @@ func (t *targets) resolve(p providers.Provider) (providers.Target, error) {
 		return providers.Target{BaseURL: u, Token: sandbox.Token(info.Name), SkipIDCheck: skip, Params: params, Sandbox: true}, err
 	}
 	base := t.cfg.Get(config.ProviderKey(info.Name, "base_url"), t.opts.cmd.Flags().Lookup("base-url"), info.DefaultBaseURL)
+	if base.Value == "" && info.DefaultBaseURL == "" {
+		// A host per account: nothing is sent until the user names theirs.
+		return providers.Target{}, &config.Error{Msg: (&providers.MissingBaseURLError{Provider: info.Name, Describe: info.BaseURLDescribe}).Error()}
+	}
 	u, err := httpclient.ParseBaseURL(base.Value)
 	if err != nil {
 		if base.Source == config.SourceFlag {

@@ -113,7 +113,7 @@ func codeOf(a providers.Answer, status int) exit.Code {
 		}
 	}
 	switch a.Outcome {
-	case "revoked", "already_revoked":
+	case "revoked", "submitted", "already_revoked":
 		return exit.OK
 	case "not_found":
 		return exit.NotFound

@@ -40,7 +40,7 @@ type Entry struct {
 // Table lists every exit code with its meaning. It feeds the README and
 // `keyctl help exit-codes`, so the two never disagree.
 var Table = []Entry{
-	{OK, "ok", "every key revoked or already revoked (and not-found ones, with --ignore-missing)"},
+	{OK, "ok", "every key revoked, already revoked or submitted (and not-found ones, with --ignore-missing)"},
 	{Unexpected, "unexpected", "unexpected error or response (including any 3xx redirect)"},
 	{Usage, "usage", "bad flags or arguments, unknown provider, malformed id; nothing sent"},
 	{Config, "config", "missing or unreadable credential or config; nothing sent"},

@@ -128,7 +128,8 @@ func (t *Table) Close() error {
 
 // OutcomeColor is the colour of a result's outcome: green for a dead key,
 // red for a failure, yellow for a key that was already dead or not found
-// but accepted, dim for keys not sent (skipped, duplicate, dry run).
+// but accepted, or submitted but not confirmed, dim for keys not sent
+// (skipped, duplicate, dry run).
 func OutcomeColor(r revoke.Result, on bool) *color.Color {
 	var c *color.Color
 	switch {
@@ -136,7 +137,7 @@ func OutcomeColor(r revoke.Result, on bool) *color.Color {
 		c = color.New(color.FgRed, color.Bold)
 	case r.Outcome == providers.Revoked:
 		c = color.New(color.FgGreen)
-	case r.Outcome == providers.AlreadyRevoked, r.Outcome == providers.NotFound:
+	case r.Outcome == providers.AlreadyRevoked, r.Outcome == providers.NotFound, r.Outcome == providers.Submitted:
 		c = color.New(color.FgYellow)
 	default:
 		c = color.New(color.Faint)
@@ -148,6 +149,8 @@ func OutcomeColor(r revoke.Result, on bool) *color.Color {
 // Summary counts results by outcome.
 type Summary struct {
 	Total, Revoked, AlreadyRevoked, NotFound, Failed, Skipped, Duplicate, DryRun int
+	// Submitted: accepted by the provider, not confirmed.
+	Submitted int
 }
 
 // Add counts one result.
@@ -156,6 +159,8 @@ func (s *Summary) Add(r revoke.Result) {
 	switch r.Outcome {
 	case providers.Revoked:
 		s.Revoked++
+	case providers.Submitted:
+		s.Submitted++
 	case providers.AlreadyRevoked:
 		s.AlreadyRevoked++
 	case providers.NotFound:
@@ -176,8 +181,12 @@ func (s Summary) String() string {
 	if s.DryRun > 0 && s.DryRun == s.Total {
 		return fmt.Sprintf("%s: dry run, nothing sent", plural(s.Total, "key"))
 	}
-	line := fmt.Sprintf("%s: %d revoked, %d already revoked, %d not found, %d failed, %d skipped",
-		plural(s.Total, "key"), s.Revoked, s.AlreadyRevoked, s.NotFound, s.Failed, s.Skipped)
+	submitted := ""
+	if s.Submitted > 0 { // only providers that confirm nothing have them
+		submitted = fmt.Sprintf(", %d submitted (not confirmed)", s.Submitted)
+	}
+	line := fmt.Sprintf("%s: %d revoked%s, %d already revoked, %d not found, %d failed, %d skipped",
+		plural(s.Total, "key"), s.Revoked, submitted, s.AlreadyRevoked, s.NotFound, s.Failed, s.Skipped)
 	if s.Duplicate > 0 {
 		line += fmt.Sprintf(", %d duplicate", s.Duplicate)
 	}

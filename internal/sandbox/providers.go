@@ -44,6 +44,16 @@ func newEmulated(p *providers.Defined) *emulated {
 	sort.Ints(statuses)
 	for _, st := range statuses {
 		switch d.Revoke.Answers[strconv.Itoa(st)].Outcome {
+		case "submitted":
+			// A provider that documents no 404 and answers an id it does
+			// not know with its unconfirmed acceptance (JFrog's 204) is
+			// played that way.
+			if _, has404 := d.Revoke.Answers["404"]; !has404 {
+				e.notFound = st
+			}
+			if e.success == 0 {
+				e.success = st
+			}
 		case "revoked":
 			if e.success == 0 {
 				e.success = st

@@ -70,7 +70,7 @@ func RegisterDefinition(d *Definition, user bool) error {
 	}
 	mu.Lock()
 	defer mu.Unlock()
-	if _, dup := registry[d.Name]; dup {
+	if builtinLocked(d.Name) {
 		return &DefinitionError{File: d.file, Field: "name", Msg: fmt.Sprintf("provider %q is defined twice", d.Name)}
 	}
 	registry[d.Name] = p
@@ -100,7 +100,7 @@ func AddUserDefinitions(defs []*Definition) (warnings []string, err error) {
 		}
 		p.user = true
 		mu.Lock()
-		_, builtin := registry[d.Name]
+		builtin := builtinLocked(d.Name)
 		prev, dup := users[d.Name]
 		switch {
 		case dup:

@@ -142,6 +142,11 @@ var (
 	mu       sync.RWMutex
 	registry = map[string]Provider{} // built-ins: definitions and Go adapters
 	users    = map[string]Provider{} // the user's definitions, replaced as a whole
+	// lazy holds built-in definitions not parsed yet, by name. Parsing and
+	// compiling one takes about a millisecond: start-up parses none, and a
+	// run parses only the providers it uses, so a single revocation stays as
+	// fast as curl however many providers are built in.
+	lazy = map[string]func() (Provider, error){}
 )
 
 // Register adds an adapter. It panics on a duplicate name: that is a
@@ -150,10 +155,45 @@ func Register(p Provider) {
 	mu.Lock()
 	defer mu.Unlock()
 	name := p.Info().Name
-	if _, dup := registry[name]; dup {
+	if builtinLocked(name) {
 		panic("providers: duplicate provider " + name)
 	}
 	registry[name] = p
+}
+
+// RegisterLazy adds a built-in provider that load builds on first use. It
+// panics on a duplicate name.
+func RegisterLazy(name string, load func() (Provider, error)) {
+	mu.Lock()
+	defer mu.Unlock()
+	if builtinLocked(name) {
+		panic("providers: duplicate provider " + name)
+	}
+	lazy[name] = load
+}
+
+// builtinLocked reports whether name is a built-in, parsed or not.
+func builtinLocked(name string) bool {
+	_, parsed := registry[name]
+	_, pending := lazy[name]
+	return parsed || pending
+}
+
+// resolveLocked builds a lazily registered built-in; mu is held for
+// writing. A built-in that does not build is a defect of the binary that the
+// first test run catches, so it panics.
+func resolveLocked(name string) (Provider, bool) {
+	load, ok := lazy[name]
+	if !ok {
+		return nil, false
+	}
+	p, err := load()
+	if err != nil {
+		panic(err)
+	}
+	delete(lazy, name)
+	registry[name] = p
+	return p, true
 }
 
 // Lookup finds an adapter by name (case-insensitive).
@@ -164,7 +204,15 @@ func Lookup(name string) (Provider, error) {
 	if !ok {
 		p, ok = registry[key]
 	}
+	_, pending := lazy[key]
 	mu.RUnlock()
+	if !ok && pending {
+		mu.Lock()
+		if p, ok = registry[key]; !ok {
+			p, ok = resolveLocked(key)
+		}
+		mu.Unlock()
+	}
 	if !ok {
 		return nil, &UnknownProviderError{Name: name, Known: Names()}
 	}
@@ -173,8 +221,11 @@ func Lookup(name string) (Provider, error) {
 
 // All returns every adapter sorted by name.
 func All() []Provider {
-	mu.RLock()
-	defer mu.RUnlock()
+	mu.Lock()
+	defer mu.Unlock()
+	for name := range lazy {
+		resolveLocked(name)
+	}
 	out := make([]Provider, 0, len(registry)+len(users))
 	for name, p := range registry {
 		if _, replaced := users[name]; !replaced {
@@ -188,13 +239,25 @@ func All() []Provider {
 	return out
 }
 
-// Names returns the registered provider names, sorted.
+// Names returns the registered provider names, sorted, without building
+// the providers not used yet.
 func Names() []string {
-	all := All()
-	names := make([]string, len(all))
-	for i, p := range all {
-		names[i] = p.Info().Name
+	mu.RLock()
+	defer mu.RUnlock()
+	seen := make(map[string]bool, len(registry)+len(lazy)+len(users))
+	for _, m := range []map[string]Provider{registry, users} {
+		for name := range m {
+			seen[name] = true
+		}
 	}
+	for name := range lazy {
+		seen[name] = true
+	}
+	names := make([]string, 0, len(seen))
+	for name := range seen {
+		names = append(names, name)
+	}
+	sort.Strings(names)
 	return names
 }
 

@@ -5,6 +5,10 @@ package defs
 
 import (
 	"embed"
+	"fmt"
+	"io/fs"
+	"path"
+	"strings"
 
 	"github.com/keyctl/keyctl/providers"
 )
@@ -15,33 +19,43 @@ import (
 //go:embed *.yaml
 var FS embed.FS
 
-var builtins []*providers.Defined
-
 func init() {
-	defs, err := providers.LoadFS(FS, ".", "providers/defs/")
+	entries, err := fs.ReadDir(FS, ".")
 	if err != nil {
-		// A broken built-in is a build defect the first test run catches.
-		panic(err)
+		panic(err) // the embedded directory is always readable
 	}
-	for _, d := range defs {
-		if err := providers.RegisterDefinition(d, false); err != nil {
-			panic(err)
+	for _, e := range entries {
+		if file := e.Name(); providers.IsDefinitionFile(file) {
+			name := strings.TrimSuffix(file, path.Ext(file))
+			providers.RegisterLazy(name, func() (providers.Provider, error) { return parse(name, file) })
 		}
-		p, err := providers.NewDefined(d)
-		if err != nil {
-			panic(err)
-		}
-		builtins = append(builtins, p)
 	}
 }
 
-// Builtin is the built-in provider name as a *providers.Defined; it panics
-// on a name that is not built in (a programming error).
-func Builtin(name string) *providers.Defined {
-	for _, d := range builtins {
-		if d.Definition().Name == name {
-			return d
-		}
+// parse builds one built-in definition. Its name must be its file's, which
+// is how it is found before it is parsed.
+func parse(name, file string) (*providers.Defined, error) {
+	data, err := FS.ReadFile(file)
+	if err != nil {
+		return nil, err
 	}
-	panic("defs: no built-in provider " + name)
+	d, err := providers.ParseDefinition("providers/defs/"+file, data)
+	if err != nil {
+		return nil, err
+	}
+	if d.Name != name {
+		return nil, &providers.DefinitionError{File: "providers/defs/" + file, Field: "name", Msg: fmt.Sprintf("%q: a built-in is named like its file (%s)", d.Name, name)}
+	}
+	return providers.NewDefined(d)
+}
+
+// Builtin is the built-in provider name as a *providers.Defined, built from
+// its definition whatever a user's override says; it panics on a name that
+// is not built in (a programming error).
+func Builtin(name string) *providers.Defined {
+	p, err := parse(name, name+".yaml")
+	if err != nil {
+		panic("defs: no built-in provider " + name + ": " + err.Error())
+	}
+	return p
 }

@@ -54,9 +54,9 @@ type Options struct {
 	Path      string   // --config; "" uses KEYCTL_CONFIG, then DefaultPath
 	Profile   string   // --profile; "" uses KEYCTL_PROFILE, then default_profile
 	Providers []string // known provider names, to check the file's keys
-	// Params are the extra settings of providers defined with parameters
-	// (providers.<name>.<param>), by provider name.
-	Params map[string][]string
+	// Params gives the extra settings of a provider defined with parameters
+	// (providers.<name>.<param>); nil knows none.
+	Params func(provider string) []string
 }
 
 // Config is the loaded configuration.

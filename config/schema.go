@@ -22,7 +22,7 @@ var credentialFields = []string{"token_command", "token_file", "token_env", "tok
 
 // checkKeys warns about every key keyctl does not know, with the closest
 // known key: a typo must not silently drop a credential.
-func (c *Config) checkKeys(providers []string, params map[string][]string) []string {
+func (c *Config) checkKeys(providers []string, params func(string) []string) []string {
 	var warnings []string
 	// warn reports key, suggesting prefix+candidate for its unknown word.
 	warn := func(key, word string, candidates []string, prefix string) {
@@ -44,7 +44,10 @@ func (c *Config) checkKeys(providers []string, params map[string][]string) []str
 		if len(parts) == 1 {
 			return // an empty block, e.g. only comments under "lava:"
 		}
-		fields := append(append([]string{}, ProviderFields...), params[parts[0]]...)
+		fields := append([]string{}, ProviderFields...)
+		if params != nil {
+			fields = append(fields, params(parts[0])...)
+		}
 		if len(parts) != 2 || !contains(fields, parts[1]) {
 			field := ""
 			if len(parts) > 1 {

@@ -155,15 +155,21 @@ func LoadUser(extra ...string) (warnings []string, err error) {
 	return w, errors.Join(append(errs, err)...)
 }
 
-// ParamNames lists each provider's extra parameters, for the config checks.
-func ParamNames() map[string][]string {
-	out := map[string][]string{}
-	for _, p := range All() {
-		if d, ok := p.(*Defined); ok {
-			for _, prm := range d.def.Params {
-				out[d.def.Name] = append(out[d.def.Name], prm.Name)
-			}
-		}
+// ParamNames are the extra parameters of the provider name defines, if it
+// is a definition with any. It builds only that provider: the config check
+// asks for the providers its file names, not for every built-in.
+func ParamNames(name string) []string {
+	p, err := Lookup(name)
+	if err != nil {
+		return nil
+	}
+	d, ok := p.(*Defined)
+	if !ok {
+		return nil
+	}
+	var out []string
+	for _, prm := range d.def.Params {
+		out = append(out, prm.Name)
 	}
 	return out
 }

@@ -39,7 +39,7 @@ func (f *Factory) Config() (*config.Config, error) {
 	if f.cfg != nil {
 		return f.cfg, nil
 	}
-	cfg, err := config.Load(config.Options{Path: f.ConfigPath, Profile: f.Profile, Providers: providers.Names(), Params: providers.ParamNames()})
+	cfg, err := config.Load(config.Options{Path: f.ConfigPath, Profile: f.Profile, Providers: providers.Names(), Params: providers.ParamNames})
 	if err != nil {
 		return nil, err
 	}

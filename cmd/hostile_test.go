@@ -1,13 +1,10 @@
 package cmd
 
 import (
-	"bufio"
 	"context"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/keyctl/keyctl/internal/cmdutil"
@@ -15,64 +12,6 @@ import (
 	"github.com/keyctl/keyctl/internal/iostreams"
 	"github.com/keyctl/keyctl/internal/testutil"
 )
-
-// rawServer is a hostile HTTP server on loopback that answers every request
-// with the bytes reply returns, exactly as given (no net/http on the server
-// side to refuse what a real attacker would send), and records each request
-// head it read.
-type rawServer struct {
-	URL  string
-	mu   sync.Mutex
-	reqs []string
-}
-
-func newRawServer(t *testing.T, reply func(head string) string) *rawServer {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	s := &rawServer{URL: "http://" + ln.Addr().String()}
-	go func() {
-		for {
-			conn, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer conn.Close()
-				r := bufio.NewReader(conn)
-				for {
-					var head strings.Builder
-					for {
-						line, err := r.ReadString('\n')
-						if err != nil {
-							return
-						}
-						head.WriteString(line)
-						if line == "\r\n" {
-							break
-						}
-					}
-					s.mu.Lock()
-					s.reqs = append(s.reqs, head.String())
-					s.mu.Unlock()
-					if _, err := conn.Write([]byte(reply(head.String()))); err != nil {
-						return
-					}
-				}
-			}()
-		}
-	}()
-	return s
-}
-
-func (s *rawServer) requests() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]string(nil), s.reqs...)
-}
 
 // assertClean fails when any text holds the secret or a byte that drives a
 // terminal or hides text.
@@ -93,7 +32,7 @@ func assertClean(t *testing.T, what string, texts ...string) {
 // audit log or stderr.
 func TestServerHeadersEchoingTheCredentialAreScrubbed(t *testing.T) {
 	dir := testutil.IsolateEnv(t)
-	srv := newRawServer(t, func(string) string {
+	srv := testutil.NewRawServer(t, func(string) string {
 		return "HTTP/1.1 302 Found\r\nLocation: https://evil.example/?t=" + secret + "\r\nX-Request-Id: req-" + secret +
 			"\r\nContent-Length: 0\r\n\r\n"
 	})
@@ -119,7 +58,7 @@ func TestServerHeadersEchoingTheCredentialAreScrubbed(t *testing.T) {
 func TestHugeHeadersAreBoundedInResultsAndAuditLog(t *testing.T) {
 	dir := testutil.IsolateEnv(t)
 	huge := strings.Repeat("A", 2<<20)
-	srv := newRawServer(t, func(string) string {
+	srv := testutil.NewRawServer(t, func(string) string {
 		return "HTTP/1.1 301 Moved\r\nLocation: https://x.example/" + huge + "\r\nX-Request-Id: " + huge + "\r\nContent-Length: 0\r\n\r\n"
 	})
 	t.Setenv("KEYCTL_LAVA_TOKEN", secret)
@@ -190,7 +129,7 @@ func TestEscapeSequencesFromInputNeverReachTheTerminal(t *testing.T) {
 // the results.
 func TestEscapeSequencesFromServersNeverReachTheTerminal(t *testing.T) {
 	testutil.IsolateEnv(t)
-	srv := newRawServer(t, func(string) string {
+	srv := testutil.NewRawServer(t, func(string) string {
 		return "HTTP/1.1 404 Not Found\x1b]8;;https://evil.example\x07 \u202e\r\nX-Request-Id: r\u202e1\r\nX-Other: \u200bx\u2066\r\n" +
 			"Content-Type: application/json\r\nContent-Length: 40\r\n\r\n" + `{"error":{"message":"gone \u001b[31m red"}}`[:40]
 	})
@@ -206,14 +145,14 @@ func TestEscapeSequencesFromServersNeverReachTheTerminal(t *testing.T) {
 // sequences in its reason phrase; the error reaches the result and the trace.
 func TestConnectReasonPhraseIsSanitized(t *testing.T) {
 	testutil.IsolateEnv(t)
-	proxy := newRawServer(t, func(string) string {
+	proxy := testutil.NewRawServer(t, func(string) string {
 		return "HTTP/1.1 403 Forbidden\x1b]52;c;ZXZpbA==\x07\u202e\r\nContent-Length: 0\r\n\r\n"
 	})
 	t.Setenv("HTTPS_PROXY", proxy.URL)
 	t.Setenv("KEYCTL_LAVA_TOKEN", secret)
 	code, stdout, stderr := run(t, nil, "revoke", "lava", "k1", "--base-url", "https://api.lava.invalid", "--retries", "0", "--debug", "--no-audit")
-	if len(proxy.requests()) == 0 || !strings.HasPrefix(proxy.requests()[0], "CONNECT api.lava.invalid:443") {
-		t.Fatalf("the proxy saw %q (exit %d, %s)", proxy.requests(), code, stderr)
+	if len(proxy.Requests()) == 0 || !strings.HasPrefix(proxy.Requests()[0], "CONNECT api.lava.invalid:443") {
+		t.Fatalf("the proxy saw %q (exit %d, %s)", proxy.Requests(), code, stderr)
 	}
 	if code == exit.OK || !strings.Contains(stdout, "Forbidden ]52;c;ZXZpbA==") {
 		t.Fatalf("exit %d stdout %q", code, stdout)

@@ -1,78 +1,19 @@
 package e2e
 
 import (
-	"bufio"
-	"net"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/keyctl/keyctl/internal/testutil"
 )
-
-// hostileServer answers every request on loopback with the raw bytes reply
-// returns for the request head it read, and records the heads.
-type hostileServer struct {
-	Addr string
-	mu   sync.Mutex
-	reqs []string
-}
-
-func newHostileServer(t *testing.T, reply func(head string) string) *hostileServer {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	s := &hostileServer{Addr: ln.Addr().String()}
-	go func() {
-		for {
-			conn, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer conn.Close()
-				r := bufio.NewReader(conn)
-				for {
-					var head strings.Builder
-					for {
-						line, err := r.ReadString('\n')
-						if err != nil {
-							return
-						}
-						head.WriteString(line)
-						if line == "\r\n" {
-							break
-						}
-					}
-					s.mu.Lock()
-					s.reqs = append(s.reqs, head.String())
-					s.mu.Unlock()
-					if _, err := conn.Write([]byte(reply(head.String()))); err != nil {
-						return
-					}
-				}
-			}()
-		}
-	}()
-	return s
-}
-
-func (s *hostileServer) requests() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]string(nil), s.reqs...)
-}
 
 // TestNoLibraryWritesTheCredentialToStderr: a server that sends bytes after a
 // complete response (echoing the credential) makes Go's HTTP client log
 // "Unsolicited response received on idle HTTP channel starting with …"
 // through the standard logger, straight to stderr. keyctl must not let it.
 func TestNoLibraryWritesTheCredentialToStderr(t *testing.T) {
-	srv := newHostileServer(t, func(head string) string {
+	srv := testutil.NewRawServer(t, func(head string) string {
 		auth := ""
 		for _, line := range strings.Split(head, "\r\n") {
 			if v, ok := strings.CutPrefix(line, "Authorization: "); ok {
@@ -94,7 +35,7 @@ func TestNoLibraryWritesTheCredentialToStderr(t *testing.T) {
 		}
 		// keyctl fails the test if the secret is anywhere in its output.
 		r := keyctl(t, env, args...)
-		if len(srv.requests()) == 0 {
+		if len(srv.Requests()) == 0 {
 			t.Fatalf("no request reached the server: exit %d %s", r.code, r.stderr)
 		}
 		if !debug && strings.Contains(r.stderr, "Unsolicited") {
@@ -107,7 +48,7 @@ func TestNoLibraryWritesTheCredentialToStderr(t *testing.T) {
 // plain http (LOCALHOST too) is reached directly, never through HTTP_PROXY,
 // which would receive the credential in clear text.
 func TestLoopbackHostsBypassTheProxy(t *testing.T) {
-	proxy := newHostileServer(t, func(string) string {
+	proxy := testutil.NewRawServer(t, func(string) string {
 		return "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"
 	})
 	srv := testutil.NewServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
@@ -117,7 +58,7 @@ func TestLoopbackHostsBypassTheProxy(t *testing.T) {
 	for _, host := range []string{"LOCALHOST", "Localhost", "127.0.0.1"} {
 		env := []string{"KEYCTL_LAVA_TOKEN=" + secret, "HTTP_PROXY=http://" + proxy.Addr, "http_proxy=http://" + proxy.Addr, "HTTPS_PROXY=http://" + proxy.Addr}
 		r := keyctl(t, env, "revoke", "lava", "sk_1", "--base-url", "http://"+host+":"+port, "--no-audit")
-		if got := proxy.requests(); len(got) != 0 {
+		if got := proxy.Requests(); len(got) != 0 {
 			t.Fatalf("%s: the proxy received the request (and the credential in clear text):\n%s", host, got[0])
 		}
 		if r.code != 0 {

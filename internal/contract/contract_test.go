@@ -64,15 +64,32 @@ func needPrism(t *testing.T) {
 	}
 }
 
+// freePort is a loopback port no one listens on now and that no earlier
+// call handed out: the kernel may offer a port again as soon as it is
+// closed, and two Prism processes told the same port would leave one test
+// talking to the other's description.
 func freePort(t *testing.T) int {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	portsMu.Lock()
+	defer portsMu.Unlock()
+	for {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		port := ln.Addr().(*net.TCPAddr).Port
+		ln.Close()
+		if !portsGiven[port] {
+			portsGiven[port] = true
+			return port
+		}
 	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
 }
+
+var (
+	portsMu    sync.Mutex
+	portsGiven = map[int]bool{}
+)
 
 // prismStarts bounds the Prism processes starting at once: each takes a
 // few seconds of CPU to start, and a dozen starting together on a loaded
@@ -102,6 +119,23 @@ func startPrism(t *testing.T, args ...string) string {
 	t.Helper()
 	prismStarts <- struct{}{}
 	defer func() { <-prismStarts }()
+	for try := 1; ; try++ {
+		url, exited := startPrismOnce(t, args...)
+		if !exited {
+			return url
+		}
+		// It exited before it listened: its port was taken after freePort
+		// gave it (by a listener of another test). Another port will do.
+		if try == 3 {
+			t.Fatalf("prism %v exited before it listened, three times", args)
+		}
+	}
+}
+
+// startPrismOnce starts Prism and waits until it listens; exited reports
+// that the process ended first.
+func startPrismOnce(t *testing.T, args ...string) (url string, exited bool) {
+	t.Helper()
 	port := freePort(t)
 	full := append([]string{args[0], "--port", fmt.Sprint(port), "--host", "127.0.0.1"}, args[1:]...)
 	cmd := exec.Command(prismBin, full...)
@@ -110,9 +144,11 @@ func startPrism(t *testing.T, args ...string) string {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
+	done := make(chan struct{})
+	go func() { _ = cmd.Wait(); close(done) }()
 	t.Cleanup(func() {
 		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
+		<-done
 		if t.Failed() {
 			t.Logf("prism %s log:\n%s", strings.Join(args, " "), tail(logs.String(), 4000))
 		}
@@ -121,14 +157,23 @@ func startPrism(t *testing.T, args ...string) string {
 	// Prism takes seconds to start, much longer on a loaded machine.
 	deadline := time.Now().Add(120 * time.Second)
 	for time.Now().Before(deadline) {
-		if c, err := net.DialTimeout("tcp", addr, 200*time.Millisecond); err == nil {
-			c.Close()
-			return "http://" + addr
+		select {
+		case <-done:
+			return "", true
+		default:
+		}
+		// Our process says it listens (a dial alone could reach another
+		// listener on a port this one failed to take), and it does.
+		if strings.Contains(logs.String(), "Prism is listening on http://"+addr) {
+			if c, err := net.DialTimeout("tcp", addr, 200*time.Millisecond); err == nil {
+				c.Close()
+				return "http://" + addr, false
+			}
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
 	t.Fatalf("prism %v did not start:\n%s", args, logs.String())
-	return ""
+	return "", false
 }
 
 func tail(s string, n int) string {

@@ -15,18 +15,13 @@ import (
 // every account has its own host.
 func perAccountProvider(t *testing.T) string {
 	t.Helper()
-	dir := t.TempDir()
-	def := `name: acmeorg
+	return userProviderDir(t, "acmeorg", `name: acmeorg
 base_url_describe: "the org URL, e.g. https://ORG.acme.example"
 credential: {auth: {bearer: "{credential}"}}
 revoke:
   request: {method: DELETE, path: "/api/keys/{id}"}
   answers: {"204": {outcome: revoked}}
-`
-	if err := os.WriteFile(filepath.Join(dir, "acmeorg.yaml"), []byte(def), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return dir
+`)
 }
 
 // TestMissingBaseURLSendsNothing: a provider with a host per account and no

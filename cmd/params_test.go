@@ -15,8 +15,7 @@ import (
 // parameters, one with a pattern and one with a default.
 func paramProvider(t *testing.T) string {
 	t.Helper()
-	dir := t.TempDir()
-	def := `name: acmeparam
+	return userProviderDir(t, "acmeparam", `name: acmeparam
 base_url: https://api.acme.example
 params:
   - {name: account, describe: the account that owns the key, pattern: "^AC[0-9]+$", example: AC1}
@@ -25,11 +24,7 @@ credential: {auth: {bearer: "{credential}"}}
 revoke:
   request: {method: DELETE, path: "/{param.region}/accounts/{param.account}/keys/{id}"}
   answers: {"204": {outcome: revoked}}
-`
-	if err := os.WriteFile(filepath.Join(dir, "acmeparam.yaml"), []byte(def), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return dir
+`)
 }
 
 // TestParamPrecedence: --param beats KEYCTL_<P>_<PARAM>, which beats the

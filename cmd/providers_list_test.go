@@ -3,8 +3,6 @@ package cmd
 import (
 	"context"
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -50,8 +48,7 @@ func providerRows(t *testing.T, stdout string) map[string]providerRow {
 // experimentalProvider is a user definition with a stated doubt.
 func experimentalProvider(t *testing.T) string {
 	t.Helper()
-	dir := t.TempDir()
-	def := `name: acmeexp
+	return userProviderDir(t, "acmeexp", `name: acmeexp
 base_url: https://api.acme.example
 confidence: partial
 experimental: the success status is not documented
@@ -60,11 +57,7 @@ credential: {auth: {bearer: "{credential}"}}
 revoke:
   request: {method: DELETE, path: "/keys/{id}"}
   answers: {"204": {outcome: revoked, describe: key deleted}}
-`
-	if err := os.WriteFile(filepath.Join(dir, "acmeexp.yaml"), []byte(def), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return dir
+`)
 }
 
 // TestProvidersListConfidenceAndParams: the listing gives each provider's

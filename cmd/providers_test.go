@@ -113,3 +113,14 @@ revoke:
 		t.Fatalf("sandbox: exit %d %s %s", code, out, errOut)
 	}
 }
+
+// userProviderDir writes one user definition, <name>.yaml, into a fresh
+// directory to pass as --providers-dir.
+func userProviderDir(t *testing.T, name, def string) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, name+".yaml"), []byte(def), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}

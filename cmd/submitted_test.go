@@ -2,8 +2,6 @@ package cmd
 
 import (
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -15,8 +13,7 @@ import (
 // and confirms nothing, with a hint saying why.
 func acceptingProvider(t *testing.T) string {
 	t.Helper()
-	dir := t.TempDir()
-	def := `name: acmeaccept
+	return userProviderDir(t, "acmeaccept", `name: acmeaccept
 base_url: https://api.acme.example
 credential: {auth: {bearer: "{credential}"}}
 revoke:
@@ -24,11 +21,7 @@ revoke:
   answers:
     "202": {outcome: submitted, body: empty, hint: "Acme revokes keys in the background"}
     "404": {outcome: not_found}
-`
-	if err := os.WriteFile(filepath.Join(dir, "acmeaccept.yaml"), []byte(def), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return dir
+`)
 }
 
 // TestSubmittedExitsZeroAndSaysItIsNotConfirmed: a documented answer that

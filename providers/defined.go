@@ -16,7 +16,6 @@ import (
 	"github.com/tidwall/gjson"
 	"github.com/valyala/fasttemplate"
 
-	"github.com/keyctl/keyctl/internal/build"
 	"github.com/keyctl/keyctl/internal/exit"
 	"github.com/keyctl/keyctl/internal/redact"
 )
@@ -324,17 +323,11 @@ func (p *Defined) Request(t Target, id string) (*Request, error) {
 	if err != nil {
 		return nil, err
 	}
-	u := *t.BaseURL
-	escaped = strings.TrimRight(u.EscapedPath(), "/") + escaped
-	u.RawQuery, u.Fragment, u.RawFragment = "", "", ""
-	unescaped, err := url.PathUnescape(escaped)
+	u, err := appendPath(t.BaseURL, escaped)
 	if err != nil {
-		return nil, fmt.Errorf("base URL path: %w", err)
+		return nil, err
 	}
-	u.Path, u.RawPath = unescaped, escaped
-	h := http.Header{}
-	h.Set("User-Agent", build.UserAgent())
-	h.Set("Accept", "application/json")
+	h := defaultHeader()
 	q := url.Values{}
 	for _, k := range sortedKeys(rd.Query) {
 		v, err := p.expandString(rd.Query[k], t, id, nil)

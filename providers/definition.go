@@ -488,25 +488,21 @@ func checkRegexp(c *checker, field, pattern string) *regexp.Regexp {
 
 // checkTemplate refuses placeholders outside vars and unbalanced braces.
 func checkTemplate(c *checker, field, tmpl string, vars map[string]bool) {
-	if strings.Count(tmpl, "{") != strings.Count(tmpl, "}") {
-		c.fail(field, "%q: unbalanced { }", tmpl)
-		return
-	}
-	t, err := fasttemplate.NewTemplate(tmpl, "{", "}")
-	if err != nil {
-		c.fail(field, "%q: %v", tmpl, err)
-		return
-	}
-	_, _ = t.ExecuteFunc(discard{}, func(_ io.Writer, tag string) (int, error) {
+	eachPlaceholder(c, field, tmpl, func(tag string) {
 		if !vars[tag] {
 			c.fail(field, "unknown template variable {%s} (known: %s)", tag, knownList(vars))
 		}
-		return 0, nil
 	})
 }
 
 // checkPathTemplate checks a template whose placeholders are JSON paths.
 func checkPathTemplate(c *checker, field, tmpl string) {
+	eachPlaceholder(c, field, tmpl, func(tag string) { checkJSONPath(c, field, tag) })
+}
+
+// eachPlaceholder hands every {placeholder} of tmpl to check, after
+// refusing unbalanced braces and what fasttemplate cannot parse.
+func eachPlaceholder(c *checker, field, tmpl string, check func(tag string)) {
 	if strings.Count(tmpl, "{") != strings.Count(tmpl, "}") {
 		c.fail(field, "%q: unbalanced { }", tmpl)
 		return
@@ -517,7 +513,7 @@ func checkPathTemplate(c *checker, field, tmpl string) {
 		return
 	}
 	_, _ = t.ExecuteFunc(discard{}, func(_ io.Writer, tag string) (int, error) {
-		checkJSONPath(c, field, tag)
+		check(tag)
 		return 0, nil
 	})
 }

@@ -286,17 +286,31 @@ func NewRequest(t Target, pathPrefix, id string) (*Request, error) {
 	if t.BaseURL == nil {
 		return nil, fmt.Errorf("no base URL")
 	}
-	u := *t.BaseURL
-	base := strings.TrimRight(u.EscapedPath(), "/")
+	u, err := appendPath(t.BaseURL, pathPrefix+url.PathEscape(id))
+	if err != nil {
+		return nil, err
+	}
+	return &Request{Method: http.MethodDelete, URL: u.String(), Header: defaultHeader()}, nil
+}
+
+// appendPath is base with an already escaped path appended to its own, and
+// no query or fragment.
+func appendPath(base *url.URL, escaped string) (url.URL, error) {
+	u := *base
+	escaped = strings.TrimRight(u.EscapedPath(), "/") + escaped
 	u.RawQuery, u.Fragment, u.RawFragment = "", "", ""
-	escaped := base + pathPrefix + url.PathEscape(id)
 	unescaped, err := url.PathUnescape(escaped)
 	if err != nil {
-		return nil, fmt.Errorf("base URL path: %w", err)
+		return u, fmt.Errorf("base URL path: %w", err)
 	}
 	u.Path, u.RawPath = unescaped, escaped
+	return u, nil
+}
+
+// defaultHeader holds the headers every provider gets.
+func defaultHeader() http.Header {
 	h := http.Header{}
 	h.Set("User-Agent", build.UserAgent())
 	h.Set("Accept", "application/json")
-	return &Request{Method: http.MethodDelete, URL: u.String(), Header: h}, nil
+	return h
 }

@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/tidwall/gjson"
 	"github.com/valyala/fasttemplate"
@@ -24,14 +25,16 @@ import (
 // any other Provider; Go adapters remain for what data cannot say (a
 // request-signing scheme such as AWS SigV4).
 type Defined struct {
-	def     *Definition
-	info    Info
-	path    *fasttemplate.Template
-	idRe    *regexp.Regexp
-	warn    []compiledCheck
-	answers map[int]*answer
-	message []compiledMessage
-	user    bool // loaded from the user's directory
+	def    *Definition
+	info   Info
+	idRe   *regexp.Regexp
+	warn   []compiledCheck
+	revoke *compiledOp
+	// ops are the secret operations: revoke_by_secret, lookup, verify.
+	ops      map[string]*compiledOp
+	formats  []compiledFormat
+	deriveRe *regexp.Regexp
+	user     bool // loaded from the user's directory
 	// templates holds every request template compiled once; read-only
 	// after NewDefined, so requests built concurrently share it.
 	templates map[string]*fasttemplate.Template
@@ -48,7 +51,27 @@ type compiledCheck struct {
 	msg string
 }
 
+// compiledOp is one operation ready to build requests and read answers.
+type compiledOp struct {
+	name        string
+	req         RequestDef
+	auth        string // secret, credential or none; "" for revoke
+	path        *fasttemplate.Template
+	answers     map[int]*answer
+	message     []compiledMessage
+	idPath      string
+	propagation time.Duration
+}
+
+type compiledCase struct {
+	match   Match
+	state   State
+	code    exit.Code
+	setCode bool
+}
+
 type answer struct {
+	cases   []compiledCase
 	status  int
 	state   State
 	code    exit.Code
@@ -70,14 +93,14 @@ type compiledMessage struct {
 
 // NewDefined compiles a checked definition.
 func NewDefined(d *Definition) (*Defined, error) {
-	p := &Defined{def: d, answers: map[int]*answer{}, templates: map[string]*fasttemplate.Template{}, paramRe: map[string]*regexp.Regexp{}}
+	p := &Defined{def: d, ops: map[string]*compiledOp{}, templates: map[string]*fasttemplate.Template{}, paramRe: map[string]*regexp.Regexp{}}
 	var err error
 	for _, prm := range d.Params {
 		if prm.Pattern != "" {
 			p.paramRe[prm.Name] = regexp.MustCompile(prm.Pattern) // checked when parsed
 		}
 	}
-	rd, a := d.Revoke.Request, d.Credential.Auth
+	a := d.Credential.Auth
 	tmpls := []string{a.Bearer}
 	if a.Header != nil {
 		tmpls = append(tmpls, a.Header.Value)
@@ -88,16 +111,23 @@ func NewDefined(d *Definition) (*Defined, error) {
 	if a.Query != nil {
 		tmpls = append(tmpls, a.Query.Value)
 	}
-	for _, m := range []map[string]string{rd.Headers, rd.Query} {
-		for _, v := range m {
-			tmpls = append(tmpls, v)
-		}
+	if p.revoke, err = compileOp("revoke", &d.Revoke, "", ""); err != nil {
+		return nil, err
 	}
-	if rd.Body != nil {
-		for _, v := range rd.Body.Form {
-			tmpls = append(tmpls, v)
+	ops := []*compiledOp{p.revoke}
+	for name, so := range d.secretOps() {
+		op, err := compileOp(name, &so.Operation, so.Auth, so.ID)
+		if err != nil {
+			return nil, err
 		}
-		walkStrings(rd.Body.JSON, func(v string) { tmpls = append(tmpls, v) })
+		if so.Propagation != "" {
+			op.propagation, _ = time.ParseDuration(so.Propagation) // checked when parsed
+		}
+		p.ops[name] = op
+		ops = append(ops, op)
+	}
+	for _, op := range ops {
+		eachTemplate(op.req, func(t string) { tmpls = append(tmpls, t) })
 	}
 	for _, t := range tmpls {
 		if t == "" {
@@ -107,69 +137,19 @@ func NewDefined(d *Definition) (*Defined, error) {
 			return nil, err
 		}
 	}
-	if p.path, err = fasttemplate.NewTemplate(d.Revoke.Request.Path, "{", "}"); err != nil {
-		return nil, err
-	}
 	if d.ID.Pattern != "" {
 		p.idRe = regexp.MustCompile(d.ID.Pattern) // checked when parsed
 	}
 	for _, w := range d.Credential.Warn {
 		p.warn = append(p.warn, compiledCheck{re: regexp.MustCompile(w.Pattern), msg: w.Message})
 	}
-	for key, a := range d.Revoke.Answers {
-		st, _ := strconv.Atoi(key)
-		ca := &answer{status: st, body: a.Body, confirm: a.Confirm, keyOnly: a.KeyOnly, okMsg: "revoked (" + StatusText(st) + ")"}
-		if a.Outcome != "" {
-			ca.state = outcomeNames[a.Outcome]
+	if sd := d.Secret; sd != nil {
+		for _, f := range sd.Formats {
+			p.formats = append(p.formats, compiledFormat{SecretFormat: f, re: regexp.MustCompile(f.Pattern)})
 		}
-		switch ca.state {
-		case Revoked, Submitted, AlreadyRevoked:
-			ca.code, ca.setCode = exit.OK, true
-		case NotFound:
-			ca.code, ca.setCode = exit.NotFound, true
+		if sd.ID != nil {
+			p.deriveRe = regexp.MustCompile(sd.ID.Pattern)
 		}
-		if a.Exit != "" {
-			ca.code, _ = exitByName(a.Exit)
-			ca.setCode = true
-		}
-		if (ca.state == Revoked || ca.state == Submitted) && ca.body == "" {
-			ca.body = "json"
-			if st == http.StatusNoContent {
-				ca.body = "empty"
-			}
-		}
-		hint := a.Hint
-		if hint == "" && st == http.StatusUnauthorized {
-			hint = "{auth_hint}"
-		}
-		if hint != "" {
-			ca.hint = fasttemplate.New(hint, "{", "}")
-		}
-		for _, c := range a.Confirm {
-			var t *fasttemplate.Template
-			if c.Fail != "" {
-				t = fasttemplate.New(c.Fail, "{", "}")
-			}
-			ca.fail = append(ca.fail, t)
-		}
-		p.answers[st] = ca
-	}
-	msgs := d.Revoke.Message
-	if len(msgs) == 0 {
-		msgs = genericMessages
-	}
-	for _, m := range msgs {
-		cm := compiledMessage{each: m.Each, join: m.Join}
-		if cm.join == "" {
-			cm.join = ", "
-		}
-		for _, t := range m.Text {
-			cm.text = append(cm.text, fasttemplate.New(t, "{", "}"))
-		}
-		for _, t := range m.Item {
-			cm.item = append(cm.item, fasttemplate.New(t, "{", "}"))
-		}
-		p.message = append(p.message, cm)
 	}
 	if h := d.Credential.Auth.Header; h != nil {
 		redact.MarkSensitive(h.Name) // never shown in traces or dry runs
@@ -190,6 +170,87 @@ func NewDefined(d *Definition) (*Defined, error) {
 		p.info.Credential = "the " + d.Title + " API credential"
 	}
 	return p, nil
+}
+
+// compileOp compiles one operation's path, answers and messages.
+func compileOp(name string, o *Operation, auth, idPath string) (*compiledOp, error) {
+	op := &compiledOp{name: name, req: o.Request, auth: auth, idPath: idPath, answers: map[int]*answer{}}
+	var err error
+	if op.path, err = fasttemplate.NewTemplate(o.Request.Path, "{", "}"); err != nil {
+		return nil, err
+	}
+	states := opOutcomes[name]
+	for key, a := range o.Answers {
+		st, _ := strconv.Atoi(key)
+		ca := &answer{status: st, body: a.Body, confirm: a.Confirm, keyOnly: a.KeyOnly, okMsg: "revoked (" + StatusText(st) + ")"}
+		if a.Outcome != "" {
+			ca.state = states[a.Outcome]
+		}
+		ca.code, ca.setCode = defaultCode(ca.state)
+		if a.Exit != "" {
+			ca.code, _ = exitByName(a.Exit)
+			ca.setCode = true
+		}
+		for _, c := range a.Cases {
+			cc := compiledCase{match: c.Match, state: states[c.Outcome]}
+			cc.code, cc.setCode = defaultCode(cc.state)
+			if c.Exit != "" {
+				cc.code, _ = exitByName(c.Exit)
+				cc.setCode = true
+			}
+			ca.cases = append(ca.cases, cc)
+		}
+		if (ca.state == Revoked || ca.state == Submitted) && ca.body == "" {
+			ca.body = "json"
+			if st == http.StatusNoContent {
+				ca.body = "empty"
+			}
+		}
+		hint := a.Hint
+		if hint == "" && st == http.StatusUnauthorized && auth != "secret" && auth != "none" {
+			hint = "{auth_hint}"
+		}
+		if hint != "" {
+			ca.hint = fasttemplate.New(hint, "{", "}")
+		}
+		for _, c := range a.Confirm {
+			var t *fasttemplate.Template
+			if c.Fail != "" {
+				t = fasttemplate.New(c.Fail, "{", "}")
+			}
+			ca.fail = append(ca.fail, t)
+		}
+		op.answers[st] = ca
+	}
+	msgs := o.Message
+	if len(msgs) == 0 {
+		msgs = genericMessages
+	}
+	for _, m := range msgs {
+		cm := compiledMessage{each: m.Each, join: m.Join}
+		if cm.join == "" {
+			cm.join = ", "
+		}
+		for _, t := range m.Text {
+			cm.text = append(cm.text, fasttemplate.New(t, "{", "}"))
+		}
+		for _, t := range m.Item {
+			cm.item = append(cm.item, fasttemplate.New(t, "{", "}"))
+		}
+		op.message = append(op.message, cm)
+	}
+	return op, nil
+}
+
+// defaultCode is the exit code an outcome implies, if any.
+func defaultCode(s State) (exit.Code, bool) {
+	switch s {
+	case Revoked, Submitted, AlreadyRevoked, Found, Live, Dead:
+		return exit.OK, true
+	case NotFound:
+		return exit.NotFound, true
+	}
+	return 0, false
 }
 
 // genericMessages read the common error shapes: {"message"}, {"error": "…"},
@@ -242,12 +303,19 @@ func (e *MissingParamError) Error() string {
 		e.Param, strings.ToUpper(e.Provider), strings.ToUpper(e.Param), e.Provider, e.Param)
 }
 
-// vars returns the value of each request placeholder; esc escapes it for
-// where it goes (a path segment, a header, a JSON string).
-func (p *Defined) value(t Target, id, tag string) (string, error) {
+// vars are the values of one request's placeholders besides the target's.
+type vars struct {
+	id     string
+	secret string
+}
+
+// value returns the value of one request placeholder.
+func (p *Defined) value(t Target, v vars, tag string) (string, error) {
 	switch tag {
 	case "id":
-		return id, nil
+		return v.id, nil
+	case "secret":
+		return v.secret, nil
 	case "credential":
 		return t.Token, nil
 	}
@@ -266,9 +334,11 @@ func (p *Defined) value(t Target, id, tag string) (string, error) {
 	return "", fmt.Errorf("unknown template variable {%s}", tag)
 }
 
-func (p *Defined) expand(t *fasttemplate.Template, tgt Target, id string, esc func(string) string) (string, error) {
+// expand fills a template; esc escapes each value for where it goes (a
+// path segment, a header, a JSON string).
+func (p *Defined) expand(t *fasttemplate.Template, tgt Target, vs vars, esc func(string) string) (string, error) {
 	return t.ExecuteFuncStringWithErr(func(w io.Writer, tag string) (int, error) {
-		v, err := p.value(tgt, id, tag)
+		v, err := p.value(tgt, vs, tag)
 		if err != nil {
 			return 0, err
 		}
@@ -279,7 +349,7 @@ func (p *Defined) expand(t *fasttemplate.Template, tgt Target, id string, esc fu
 	})
 }
 
-func (p *Defined) expandString(tmpl string, tgt Target, id string, esc func(string) string) (string, error) {
+func (p *Defined) expandString(tmpl string, tgt Target, v vars, esc func(string) string) (string, error) {
 	switch {
 	case tmpl == "{credential}": // the common case, without a template
 		return tgt.Token, nil
@@ -293,7 +363,7 @@ func (p *Defined) expandString(tmpl string, tgt Target, id string, esc func(stri
 			return "", err
 		}
 	}
-	return p.expand(t, tgt, id, esc)
+	return p.expand(t, tgt, v, esc)
 }
 
 // Request builds the revocation request for id.
@@ -306,6 +376,11 @@ func (p *Defined) Request(t Target, id string) (*Request, error) {
 			return nil, err
 		}
 	}
+	return p.build(p.revoke, t, vars{id: id})
+}
+
+// build fills an operation's request.
+func (p *Defined) build(op *compiledOp, t Target, v vars) (*Request, error) {
 	if t.BaseURL == nil {
 		return nil, fmt.Errorf("no base URL")
 	}
@@ -314,12 +389,12 @@ func (p *Defined) Request(t Target, id string) (*Request, error) {
 		if re == nil {
 			continue
 		}
-		if v, err := p.value(t, id, "param."+prm.Name); err == nil && !re.MatchString(v) {
-			return nil, fmt.Errorf("%s %s %q does not match %s", p.def.Name, prm.Name, v, prm.Pattern)
+		if val, err := p.value(t, v, "param."+prm.Name); err == nil && !re.MatchString(val) {
+			return nil, fmt.Errorf("%s %s %q does not match %s", p.def.Name, prm.Name, val, prm.Pattern)
 		}
 	}
-	rd := p.def.Revoke.Request
-	escaped, err := p.expand(p.path, t, id, url.PathEscape)
+	rd := op.req
+	escaped, err := p.expand(op.path, t, v, url.PathEscape)
 	if err != nil {
 		return nil, err
 	}
@@ -330,28 +405,39 @@ func (p *Defined) Request(t Target, id string) (*Request, error) {
 	h := defaultHeader()
 	q := url.Values{}
 	for _, k := range sortedKeys(rd.Query) {
-		v, err := p.expandString(rd.Query[k], t, id, nil)
+		val, err := p.expandString(rd.Query[k], t, v, nil)
 		if err != nil {
 			return nil, err
 		}
-		q.Set(k, v)
+		q.Set(k, val)
 	}
 	for _, k := range sortedKeys(rd.Headers) {
-		v, err := p.expandString(rd.Headers[k], t, id, nil)
+		val, err := p.expandString(rd.Headers[k], t, v, nil)
 		if err != nil {
 			return nil, err
 		}
-		h.Set(k, v)
+		h.Set(k, val)
 	}
-	if err := p.authenticate(t, id, h, q); err != nil {
-		return nil, err
+	switch op.auth {
+	case "none":
+	case "secret":
+		// The leaked secret authenticates itself, sent as the credential is.
+		as := t
+		as.Token = v.secret
+		if err := p.authenticate(as, v, h, q); err != nil {
+			return nil, err
+		}
+	default:
+		if err := p.authenticate(t, v, h, q); err != nil {
+			return nil, err
+		}
 	}
 	if len(q) > 0 {
 		u.RawQuery = q.Encode()
 	}
 	r := &Request{Method: rd.Method, URL: u.String(), Header: h}
 	if b := rd.Body; b != nil {
-		if r.Body, err = p.body(b, t, id, h); err != nil {
+		if r.Body, err = p.body(b, t, v, h); err != nil {
 			return nil, err
 		}
 	}
@@ -362,7 +448,7 @@ func (p *Defined) Request(t Target, id string) (*Request, error) {
 // it ("" when the provider takes none). The sandbox checks requests with it.
 func (p *Defined) AuthHeader(t Target) (name, value string, err error) {
 	h := http.Header{}
-	if err := p.authenticate(t, "", h, url.Values{}); err != nil {
+	if err := p.authenticate(t, vars{}, h, url.Values{}); err != nil {
 		return "", "", err
 	}
 	for k := range h {
@@ -371,57 +457,57 @@ func (p *Defined) AuthHeader(t Target) (name, value string, err error) {
 	return "", "", nil
 }
 
-func (p *Defined) authenticate(t Target, id string, h http.Header, q url.Values) error {
+func (p *Defined) authenticate(t Target, v vars, h http.Header, q url.Values) error {
 	a := p.def.Credential.Auth
 	switch {
 	case a.Bearer != "":
-		v, err := p.expandString(a.Bearer, t, id, nil)
+		val, err := p.expandString(a.Bearer, t, v, nil)
 		if err != nil {
 			return err
 		}
-		h.Set("Authorization", "Bearer "+v)
+		h.Set("Authorization", "Bearer "+val)
 	case a.Header != nil:
-		v, err := p.expandString(a.Header.Value, t, id, nil)
+		val, err := p.expandString(a.Header.Value, t, v, nil)
 		if err != nil {
 			return err
 		}
-		h.Set(a.Header.Name, v)
+		h.Set(a.Header.Name, val)
 	case a.Basic != nil:
-		user, err := p.expandString(a.Basic.User, t, id, nil)
+		user, err := p.expandString(a.Basic.User, t, v, nil)
 		if err != nil {
 			return err
 		}
-		pass, err := p.expandString(a.Basic.Password, t, id, nil)
+		pass, err := p.expandString(a.Basic.Password, t, v, nil)
 		if err != nil {
 			return err
 		}
 		h.Set("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(user+":"+pass)))
 	case a.Query != nil:
-		v, err := p.expandString(a.Query.Value, t, id, nil)
+		val, err := p.expandString(a.Query.Value, t, v, nil)
 		if err != nil {
 			return err
 		}
-		q.Set(a.Query.Name, v)
+		q.Set(a.Query.Name, val)
 	}
 	return nil
 }
 
-func (p *Defined) body(b *BodyDef, t Target, id string, h http.Header) ([]byte, error) {
+func (p *Defined) body(b *BodyDef, t Target, v vars, h http.Header) ([]byte, error) {
 	if b.Form != nil {
 		f := url.Values{}
 		for _, k := range sortedKeys(b.Form) {
-			v, err := p.expandString(b.Form[k], t, id, nil)
+			val, err := p.expandString(b.Form[k], t, v, nil)
 			if err != nil {
 				return nil, err
 			}
-			f.Set(k, v)
+			f.Set(k, val)
 		}
 		h.Set("Content-Type", "application/x-www-form-urlencoded")
 		return []byte(f.Encode()), nil
 	}
 	var firstErr error
-	v := mapStrings(b.JSON, func(s string) string {
-		out, err := p.expandString(s, t, id, nil)
+	doc := mapStrings(b.JSON, func(s string) string {
+		out, err := p.expandString(s, t, v, nil)
 		if err != nil && firstErr == nil {
 			firstErr = err
 		}
@@ -431,7 +517,7 @@ func (p *Defined) body(b *BodyDef, t Target, id string, h http.Header) ([]byte, 
 		return nil, firstErr
 	}
 	h.Set("Content-Type", "application/json")
-	return json.Marshal(v)
+	return json.Marshal(doc)
 }
 
 // mapStrings copies a YAML value, replacing each string through fn.
@@ -468,11 +554,33 @@ func sortedKeys[V any](m map[string]V) []string {
 // revoked only when the definition documents it as such and the body looks
 // like the documented success.
 func (p *Defined) Classify(status int, header http.Header, body []byte) Outcome {
-	a := p.answers[status]
-	if a != nil && (a.state == Revoked || a.state == Submitted) {
-		return p.success(a, status, header, body)
+	return p.classify(p.revoke, status, header, body)
+}
+
+// classify reads an answer to one of the definition's operations.
+func (p *Defined) classify(op *compiledOp, status int, header http.Header, body []byte) Outcome {
+	a := op.answers[status]
+	if a != nil && len(a.cases) > 0 && isJSONObject(body) {
+		for _, c := range a.cases {
+			if matches(body, &c.match) {
+				return p.caseOutcome(op, c, status, header, body)
+			}
+		}
 	}
-	if status >= 200 && status < 300 {
+	if a != nil {
+		switch a.state {
+		case Revoked, Submitted:
+			return p.success(a, status, header, body)
+		case Found:
+			return p.found(op, a, status, header, body)
+		case Live:
+			return p.live(op, a, status, header, body)
+		}
+	}
+	if status >= 200 && status < 300 && a == nil && op.name != "revoke" && op.name != "revoke_by_secret" {
+		return Outcome{State: Failed, Code: p.undocumentedCode(op), Message: fmt.Sprintf("%s answered %s, which its documentation does not describe for this request; %s", p.info.Title, StatusText(status), p.noAnswer(op))}
+	}
+	if status >= 200 && status < 300 && (a == nil || a.state != Dead) {
 		what := fmt.Sprintf("%s answered %s, which its documentation does not define as a revocation", p.info.Title, StatusText(status))
 		if note := BodyNote(header, body); note != "" && !isJSONObject(body) { // say what came back: a sign-in page, say
 			what += " (" + note + ")"
@@ -494,14 +602,14 @@ func (p *Defined) Classify(status int, header http.Header, body []byte) Outcome 
 	msg := ""
 	json := status >= 400 && isJSONObject(body)
 	if json {
-		msg = p.errorMessage(body)
+		msg = p.errorMessage(op, body)
 	}
 	o := FromStatus(status, header, Describe(status, header, body, msg))
 	if status >= 300 && status < 400 {
 		return o
 	}
 	if a == nil {
-		if status == http.StatusUnauthorized {
+		if status == http.StatusUnauthorized && op.auth != "secret" && op.auth != "none" {
 			o.Message = WithHint(o.Message, AuthHint(p.info.Name))
 		}
 		return o
@@ -511,6 +619,9 @@ func (p *Defined) Classify(status int, header http.Header, body []byte) Outcome 
 	}
 	if a.setCode {
 		o.Code = a.code
+	}
+	if a.state == Dead {
+		o.Message = p.deadMessage(status, o.Message)
 	}
 	if a.hint != nil {
 		o.Message = WithHint(o.Message, a.hint.ExecuteFuncString(func(w io.Writer, tag string) (int, error) {
@@ -529,6 +640,85 @@ func (p *Defined) Classify(status int, header http.Header, body []byte) Outcome 
 		o.KeyOnly = matches(body, a.keyOnly)
 	}
 	return o
+}
+
+// caseOutcome is an answer told apart by its body.
+func (p *Defined) caseOutcome(op *compiledOp, c compiledCase, status int, header http.Header, body []byte) Outcome {
+	o := FromStatus(status, header, "")
+	if status >= 200 && status < 300 {
+		o.Code = exit.Unexpected
+	}
+	o.State = c.state
+	if c.setCode {
+		o.Code = c.code
+	}
+	msg := p.errorMessage(op, body)
+	o.Message = Clean(fmt.Sprintf("%s answered %s: %s", p.info.Title, StatusText(status), msg))
+	if c.state == Dead {
+		o.Message = p.deadMessage(status, msg)
+	}
+	return o
+}
+
+// deadMessage says that the provider refuses the secret.
+func (p *Defined) deadMessage(status int, msg string) string {
+	s := fmt.Sprintf("%s refuses the secret (%s", p.info.Title, StatusText(status))
+	if msg != "" && !strings.Contains(msg, StatusText(status)) {
+		s += ": " + msg
+	} else if msg != "" {
+		s = fmt.Sprintf("%s refuses the secret (%s", p.info.Title, msg)
+	}
+	return Clean(s + "): it no longer works (revoked, expired or never valid)")
+}
+
+// found reads the key id out of a lookup's answer.
+func (p *Defined) found(op *compiledOp, a *answer, status int, header http.Header, body []byte) Outcome {
+	fail := func(why string) Outcome {
+		return Outcome{State: Failed, Code: exit.Unexpected, Message: Clean(fmt.Sprintf("%s answered %s but %s; %s", p.info.Title, StatusText(status), why, p.noAnswer(op)))}
+	}
+	if why, _ := p.bodyProblem(&answer{body: "json", confirm: a.confirm, fail: make([]*fasttemplate.Template, len(a.confirm))}, header, body); why != "" {
+		return fail(why)
+	}
+	if repeated(body, op.idPath) {
+		return fail(op.idPath + " is given more than once")
+	}
+	r := gjson.GetBytes(body, op.idPath)
+	id := r.String()
+	if (r.Type != gjson.String && r.Type != gjson.Number) || id == "" {
+		return fail("without the key id at " + op.idPath)
+	}
+	if err := ValidateID(id); err != nil {
+		return fail("the key id it gave is unusable (" + err.Error() + ")")
+	}
+	return Outcome{State: Found, Code: exit.OK, ID: id, Message: "found the key id " + Clean(id)}
+}
+
+// live reads a verify answer that says the secret works.
+func (p *Defined) live(op *compiledOp, a *answer, status int, header http.Header, body []byte) Outcome {
+	if why, _ := p.bodyProblem(&answer{body: "json", confirm: a.confirm, fail: make([]*fasttemplate.Template, len(a.confirm))}, header, body); why != "" && (a.body == "" || a.body == "json") {
+		return Outcome{State: Unverified, Code: exit.Unverified, Message: Clean(fmt.Sprintf("%s answered %s but %s; %s", p.info.Title, StatusText(status), why, p.noAnswer(op)))}
+	}
+	return Outcome{State: Live, Code: exit.StillLive, Message: fmt.Sprintf("%s still accepts the secret (%s)", p.info.Title, StatusText(status))}
+}
+
+// undocumentedCode is the exit code of an answer an operation does not
+// document.
+func (p *Defined) undocumentedCode(op *compiledOp) exit.Code {
+	if op.name == "verify" {
+		return exit.Unverified
+	}
+	return exit.Unexpected
+}
+
+// noAnswer is what an undocumented answer to a secret operation leaves open.
+func (p *Defined) noAnswer(op *compiledOp) string {
+	switch op.name {
+	case "verify":
+		return "whether the secret still works is unknown: check it in " + p.info.Title + "'s dashboard"
+	case "lookup":
+		return "the key id is unknown: find it in " + p.info.Title + "'s dashboard"
+	}
+	return "the key may NOT be revoked: check it in " + p.info.Title + "'s dashboard"
 }
 
 func matches(body []byte, m *Match) bool {
@@ -551,50 +741,11 @@ func isJSONObject(body []byte) bool {
 // documented one, and every confirming field is read on its own, so that a
 // wrong-typed unrelated field cannot hide a false one.
 func (p *Defined) success(a *answer, status int, header http.Header, body []byte) Outcome {
-	notConfirmed := func(why string) Outcome {
+	if why, custom := p.bodyProblem(a, header, body); why != "" {
+		if custom {
+			return p.unconfirmed(why)
+		}
 		return p.unconfirmed(fmt.Sprintf("%s answered %s but %s", p.info.Title, StatusText(status), why))
-	}
-	switch a.body {
-	case "json":
-		if !isJSONObject(body) {
-			note := BodyNote(header, body)
-			if note == "" {
-				note = "the body is empty"
-			}
-			return notConfirmed(note + ", not its documented JSON")
-		}
-	case "empty":
-		if len(bytes.TrimSpace(body)) != 0 {
-			if isHTML(header, body) {
-				return notConfirmed(BodyNote(header, body) + ", where no body is documented")
-			}
-			return notConfirmed("with a body where none is documented")
-		}
-	case "any":
-		// An undocumented body is taken as it comes, but an HTML page is
-		// a proxy's or a sign-in page, never the provider's API.
-		if note := BodyNote(header, body); strings.Contains(note, "HTML") {
-			return notConfirmed(note)
-		}
-	}
-	for i, c := range a.confirm {
-		if repeated(body, c.Path) {
-			return notConfirmed(fmt.Sprintf("with %s given more than once, which JSON readers take differently", c.Path))
-		}
-		r := gjson.GetBytes(body, c.Path)
-		if equal(r, c.Equals) {
-			continue
-		}
-		if !r.Exists() && c.Optional {
-			continue
-		}
-		if !r.Exists() {
-			return notConfirmed(fmt.Sprintf("without %s (documented: %v)", c.Path, c.Equals))
-		}
-		if t := a.fail[i]; t != nil {
-			return p.unconfirmed(renderPaths(t, body, ", "))
-		}
-		return notConfirmed(fmt.Sprintf("reported %s=%s (documented: %v)", c.Path, r.Raw, c.Equals))
 	}
 	if a.state == Submitted {
 		// Accepted, not confirmed: say so, with the definition's hint (why
@@ -606,6 +757,54 @@ func (p *Defined) success(a *answer, status int, header http.Header, body []byte
 		return Outcome{State: Submitted, Code: exit.OK, Message: msg}
 	}
 	return Outcome{State: Revoked, Code: exit.OK, Message: a.okMsg}
+}
+
+// bodyProblem says why a success answer's body is not the documented one,
+// "" when it is; custom marks the definition's own words for it.
+func (p *Defined) bodyProblem(a *answer, header http.Header, body []byte) (why string, custom bool) {
+	switch a.body {
+	case "json":
+		if !isJSONObject(body) {
+			note := BodyNote(header, body)
+			if note == "" {
+				note = "the body is empty"
+			}
+			return note + ", not its documented JSON", false
+		}
+	case "empty":
+		if len(bytes.TrimSpace(body)) != 0 {
+			if isHTML(header, body) {
+				return BodyNote(header, body) + ", where no body is documented", false
+			}
+			return "with a body where none is documented", false
+		}
+	case "any":
+		// An undocumented body is taken as it comes, but an HTML page is
+		// a proxy's or a sign-in page, never the provider's API.
+		if note := BodyNote(header, body); strings.Contains(note, "HTML") {
+			return note, false
+		}
+	}
+	for i, c := range a.confirm {
+		if repeated(body, c.Path) {
+			return fmt.Sprintf("with %s given more than once, which JSON readers take differently", c.Path), false
+		}
+		r := gjson.GetBytes(body, c.Path)
+		if equal(r, c.Equals) {
+			continue
+		}
+		if !r.Exists() && c.Optional {
+			continue
+		}
+		if !r.Exists() {
+			return fmt.Sprintf("without %s (documented: %v)", c.Path, c.Equals), false
+		}
+		if t := a.fail[i]; t != nil {
+			return renderPaths(t, body, ", "), true
+		}
+		return fmt.Sprintf("reported %s=%s (documented: %v)", c.Path, r.Raw, c.Equals), false
+	}
+	return "", false
 }
 
 // repeated reports whether the last key of a confirming field's path
@@ -666,8 +865,8 @@ func equal(r gjson.Result, want any) bool {
 }
 
 // errorMessage finds the provider's explanation in a JSON error body.
-func (p *Defined) errorMessage(body []byte) string {
-	for _, m := range p.message {
+func (p *Defined) errorMessage(op *compiledOp, body []byte) string {
+	for _, m := range op.message {
 		if s := m.render(body); s != "" {
 			return Clean(s)
 		}

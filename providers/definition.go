@@ -46,7 +46,14 @@ type Definition struct {
 	// availability is unverified): shown by 'keyctl providers' and the docs.
 	Experimental string      `yaml:"experimental"`
 	Revoke       Operation   `yaml:"revoke"`
-	Sandbox      *SandboxDef `yaml:"sandbox"`
+	// Secret, RevokeBySecret, Lookup and Verify describe what keyctl can do
+	// with a leaked secret rather than a key id: recognise it, revoke it
+	// with itself, find its id, and ask whether it still works.
+	Secret         *SecretDef       `yaml:"secret"`
+	RevokeBySecret *SecretOperation `yaml:"revoke_by_secret"`
+	Lookup         *SecretOperation `yaml:"lookup"`
+	Verify         *SecretOperation `yaml:"verify"`
+	Sandbox        *SandboxDef      `yaml:"sandbox"`
 	// BaseURLDescribe replaces BaseURL for a provider that lives on a host
 	// of each customer's own (an Okta org, a Databricks workspace): what the
 	// user sets, with an example. Nothing is sent until a base URL is set.
@@ -130,6 +137,48 @@ type Operation struct {
 	Message []MessageDef `yaml:"message"`
 }
 
+// SecretDef is the documented shape of the provider's secrets.
+type SecretDef struct {
+	Describe string `yaml:"describe"`
+	// Formats recognise a secret as this provider's (detection) and give the
+	// public prefix its fingerprint may show.
+	Formats []SecretFormat `yaml:"formats"`
+	// ID derives the key id from the secret where its documented format
+	// carries it: the first capture group of Pattern.
+	ID *DeriveID `yaml:"id"`
+	// Manual is the next step when no request can revoke the secret.
+	Manual string `yaml:"manual"`
+}
+
+// SecretFormat is one documented shape of a secret.
+type SecretFormat struct {
+	Name    string `yaml:"name"`
+	Pattern string `yaml:"pattern"` // matches the whole secret
+	Prefix  string `yaml:"prefix"`  // the documented public prefix, shown in fingerprints
+}
+
+// DeriveID reads the key id out of the secret.
+type DeriveID struct {
+	Pattern  string `yaml:"pattern"` // the id is the first capture group
+	Describe string `yaml:"describe"`
+}
+
+// SecretOperation is a request made about a leaked secret: {secret} is the
+// secret in its templates.
+type SecretOperation struct {
+	Operation `yaml:",inline"`
+	// Auth is what authenticates the request: secret (the leaked secret,
+	// sent the way credential.auth sends a credential), credential (the
+	// configured credential) or none.
+	Auth string `yaml:"auth"`
+	// ID is, for lookup, the JSON path of the key id in the answer whose
+	// outcome is found.
+	ID string `yaml:"id"`
+	// Propagation is how long the provider documents a revocation may take
+	// to be seen (verify retries until then), as a Go duration.
+	Propagation string `yaml:"propagation"`
+}
+
 // RequestDef is the request on the wire.
 type RequestDef struct {
 	Method  string            `yaml:"method"`
@@ -158,6 +207,17 @@ type Answer struct {
 	Body    string  `yaml:"body"`
 	Confirm []Check `yaml:"confirm"` // fields a success must carry, each checked on its own
 	KeyOnly *Match  `yaml:"key_only"`
+	// Cases refine the answer by its body, first match wins: Slack answers
+	// 200 to everything, with {"ok": false, "error": "token_revoked"}.
+	Cases []Case `yaml:"cases"`
+}
+
+// Case is an answer told apart by its body.
+type Case struct {
+	Match    `yaml:",inline"`
+	Outcome  string `yaml:"outcome"`
+	Exit     string `yaml:"exit"`
+	Describe string `yaml:"describe"`
 }
 
 // Check is a field a success body must hold.
@@ -370,6 +430,31 @@ var outcomeNames = map[string]State{
 	"revoked": Revoked, "submitted": Submitted, "already_revoked": AlreadyRevoked, "not_found": NotFound, "failed": Failed,
 }
 
+// opOutcomes are the outcomes each operation's answers may name.
+var opOutcomes = map[string]map[string]State{
+	"revoke":           outcomeNames,
+	"revoke_by_secret": outcomeNames,
+	"lookup":           {"found": Found, "dead": Dead, "not_found": NotFound, "failed": Failed},
+	"verify":           {"live": Live, "dead": Dead, "failed": Failed},
+}
+
+func outcomeList(m map[string]State) string {
+	names := make([]string, 0, len(m))
+	for k := range m {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	return strings.Join(names, ", ")
+}
+
+// opSuccess is the outcome an operation must document at least once.
+var opSuccess = map[string][]string{
+	"revoke":           {"revoked", "submitted"},
+	"revoke_by_secret": {"revoked", "submitted"},
+	"lookup":           {"found"},
+	"verify":           {"live", "dead"},
+}
+
 func exitByName(name string) (exit.Code, bool) {
 	for _, e := range exit.Table {
 		if e.Name == name {
@@ -441,6 +526,7 @@ func (d *Definition) check(c *checker) {
 		}
 	}
 	d.Revoke.check(c, "revoke", d.requestVars(false))
+	d.checkSecret(c)
 	if d.Sandbox != nil {
 		d.Sandbox.check(c)
 	}
@@ -593,7 +679,7 @@ func (o *Operation) check(c *checker, field string, vars map[string]bool) {
 		c.fail(field+".request.path", "%q must start with /", r.Path)
 	}
 	checkTemplate(c, field+".request.path", r.Path, vars)
-	if !strings.Contains(r.Path, "{id}") && r.Body == nil && !idInQuery(r.Query) {
+	if field == "revoke" && !strings.Contains(r.Path, "{id}") && r.Body == nil && !idInQuery(r.Query) {
 		c.fail(field+".request.path", "%q: the id must appear in the path ({id}), a query parameter or the body", r.Path)
 	}
 	for k, v := range r.Headers {
@@ -635,13 +721,15 @@ func (o *Operation) check(c *checker, field string, vars map[string]bool) {
 			c.fail(f, "status %d is mapped twice (also as %q)", st, prev)
 		}
 		statuses[st] = key
-		a.check(c, f, st)
-		if a.Outcome == "revoked" || a.Outcome == "submitted" {
-			success = true
+		a.check(c, f, st, field)
+		for _, want := range opSuccess[field] {
+			if a.Outcome == want {
+				success = true
+			}
 		}
 	}
 	if !success && c.err == nil {
-		c.fail(field+".answers", "no answer has outcome revoked or submitted: which documented answer confirms (or at least accepts) a revocation?")
+		c.fail(field+".answers", "no answer has outcome %s: which documented answer says so?", strings.Join(opSuccess[field], " or "))
 	}
 	for i, m := range o.Message {
 		f := fmt.Sprintf("%s.message.%d", field, i)
@@ -678,11 +766,47 @@ func walkStrings(v any, fn func(string)) {
 	}
 }
 
-func (a *Answer) check(c *checker, f string, status int) {
-	if a.Outcome != "" {
-		if _, ok := outcomeNames[a.Outcome]; !ok {
-			c.fail(f+".outcome", "%q: use revoked, submitted, already_revoked, not_found or failed", a.Outcome)
+func (a *Answer) check(c *checker, f string, status int, op string) {
+	allowed := opOutcomes[op]
+	checkOutcome := func(field, outcome string) {
+		if _, ok := allowed[outcome]; outcome != "" && !ok {
+			c.fail(field, "%q: use %s", outcome, outcomeList(allowed))
 		}
+	}
+	checkOutcome(f+".outcome", a.Outcome)
+	for i, cs := range a.Cases {
+		cf := fmt.Sprintf("%s.cases.%d", f, i)
+		checkOutcome(cf+".outcome", cs.Outcome)
+		if cs.Outcome == "" {
+			c.fail(cf+".outcome", "say what this answer means")
+		}
+		if (cs.Outcome == "revoked" || cs.Outcome == "submitted" || cs.Outcome == "found" || cs.Outcome == "live") && cs.Outcome != a.Outcome {
+			c.fail(cf+".outcome", "a case may not turn an answer into a success; map the status itself")
+		}
+		for j, p := range cs.Paths {
+			checkJSONPath(c, fmt.Sprintf("%s.paths.%d", cf, j), p)
+		}
+		if len(cs.Paths) == 0 || cs.Contains == "" {
+			c.fail(cf, "give paths and contains")
+		}
+		if cs.Exit != "" {
+			if _, ok := exitByName(cs.Exit); !ok {
+				c.fail(cf+".exit", "%q is not an exit code name (see keyctl help exit-codes)", cs.Exit)
+			}
+		}
+	}
+	if a.Outcome == "found" || a.Outcome == "live" {
+		if status < 200 || status > 299 {
+			c.fail(f+".outcome", "only a 2xx answer can say %s", a.Outcome)
+		}
+		if a.Body != "" && a.Body != "json" {
+			c.fail(f+".body", "a %s answer is read as JSON", a.Outcome)
+		}
+		for i, ch := range a.Confirm {
+			checkJSONPath(c, fmt.Sprintf("%s.confirm.%d.path", f, i), ch.Path)
+		}
+		checkTemplate(c, f+".hint", a.Hint, hintVars)
+		return
 	}
 	if a.Exit != "" {
 		if _, ok := exitByName(a.Exit); !ok {

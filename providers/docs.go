@@ -110,7 +110,7 @@ func (p *Defined) DocumentedAnswers() []AnswerDoc {
 	sort.Ints(keys)
 	var out []AnswerDoc
 	for _, st := range keys {
-		a := p.answers[st]
+		a := p.revoke.answers[st]
 		state, code := a.state, a.code
 		if state == "" || !a.setCode {
 			o := FromStatus(st, nil, "")

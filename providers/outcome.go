@@ -25,6 +25,16 @@ const (
 	DryRun         State = "dry_run"
 	Skipped        State = "skipped"
 	Duplicate      State = "duplicate"
+	// Confirmed is a revocation the provider then confirmed by refusing
+	// the secret (revoke --verify).
+	Confirmed State = "confirmed"
+	// Live and Dead are what keyctl verify learnt: the provider accepts the
+	// secret, or refuses it. Unverified is a secret keyctl could not check.
+	Live       State = "live"
+	Dead       State = "dead"
+	Unverified State = "unverified"
+	// Found is a lookup that read the key id; never a final result.
+	Found State = "found"
 )
 
 // Outcome is an adapter's reading of one response.
@@ -36,6 +46,8 @@ type Outcome struct {
 	// cooldown after a key is created), not the provider: other keys go on
 	// instead of pausing with it.
 	KeyOnly bool
+	// ID is the key id a lookup found.
+	ID string
 }
 
 // FromStatus is the generic reading of a status code. Adapters start from it

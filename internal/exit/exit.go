@@ -27,6 +27,9 @@ const (
 	Network      Code = 11
 	Mixed        Code = 12
 	OutputClosed Code = 13
+	StillLive    Code = 14
+	Unverified   Code = 15
+	Manual       Code = 16
 	Interrupted  Code = 130
 )
 
@@ -54,6 +57,9 @@ var Table = []Entry{
 	{Network, "network", "network: connection, DNS, TLS, timeout"},
 	{Mixed, "mixed", "batch whose failed keys do not all share one code"},
 	{OutputClosed, "output_closed", "standard output was closed (a reader such as head exited): keys not yet sent were skipped; every result is in the audit log"},
+	{StillLive, "still_live", "the provider still accepts the secret: keyctl verify found it live, or revoke --verify revoked it but it kept working past the provider's propagation time"},
+	{Unverified, "unverified", "keyctl verify or revoke --verify could not tell whether the secret still works: the provider has no check for it, or its answer did not say"},
+	{Manual, "manual", "no API revokes this secret with what keyctl was given: the message names the next step (usually the dashboard page that shows the key id)"},
 	{Interrupted, "interrupted", "interrupted (Ctrl-C, SIGTERM, SIGHUP) or a confirmation declined"},
 }
 

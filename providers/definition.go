@@ -44,8 +44,8 @@ type Definition struct {
 	Sources    []string `yaml:"sources"`
 	// Experimental, when set, is the doubt that remains (an endpoint whose
 	// availability is unverified): shown by 'keyctl providers' and the docs.
-	Experimental string      `yaml:"experimental"`
-	Revoke       Operation   `yaml:"revoke"`
+	Experimental string    `yaml:"experimental"`
+	Revoke       Operation `yaml:"revoke"`
 	// Secret, RevokeBySecret, Lookup and Verify describe what keyctl can do
 	// with a leaked secret rather than a key id: recognise it, revoke it
 	// with itself, find its id, and ask whether it still works.

@@ -145,7 +145,9 @@ func NewDefined(d *Definition) (*Defined, error) {
 	}
 	if sd := d.Secret; sd != nil {
 		for _, f := range sd.Formats {
-			p.formats = append(p.formats, compiledFormat{SecretFormat: f, re: regexp.MustCompile(f.Pattern)})
+			cf := compiledFormat{SecretFormat: f, re: regexp.MustCompile(f.Pattern)}
+			cf.anywhere, _ = regexp.Compile(strings.TrimSuffix(strings.TrimPrefix(f.Pattern, "^"), "$"))
+			p.formats = append(p.formats, cf)
 		}
 		if sd.ID != nil {
 			p.deriveRe = regexp.MustCompile(sd.ID.Pattern)

@@ -72,7 +72,19 @@ func (p SecretPlan) NeedsCredential() bool {
 
 type compiledFormat struct {
 	SecretFormat
-	re *regexp.Regexp
+	re       *regexp.Regexp
+	anywhere *regexp.Regexp // the pattern without its anchors
+}
+
+// MaskSecrets replaces anything shaped like one of the provider's secrets
+// with <secret>: a server echoing a secret cannot make keyctl print it.
+func (p *Defined) MaskSecrets(text string) string {
+	for _, f := range p.formats {
+		if f.anywhere != nil && (f.Prefix == "" || strings.Contains(text, f.Prefix)) {
+			text = f.anywhere.ReplaceAllString(text, "<secret>")
+		}
+	}
+	return text
 }
 
 var _ SecretHandler = (*Defined)(nil)

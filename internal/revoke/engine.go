@@ -283,6 +283,9 @@ func (e *Engine) process(ctx context.Context, j Job, l *lane, global chan struct
 		return res
 	}
 
+	if j.Flow != nil {
+		return e.flow(ctx, j, l, global, &res, finish)
+	}
 	req, err := j.Provider.Request(j.Target, j.ID)
 	if err != nil {
 		return finish(providers.Failed, exit.Usage, err.Error()+"; nothing sent")
@@ -294,7 +297,26 @@ func (e *Engine) process(ctx context.Context, j Job, l *lane, global chan struct
 	if ctx.Err() != nil {
 		return skipped(j)
 	}
+	out, end := e.exchange(ctx, j, l, global, &res, finish, req, j.Provider.Classify)
+	if end != nil {
+		return *end
+	}
+	if out.State == providers.NotFound && e.IgnoreMissing {
+		out.Code = exit.OK
+	}
+	return finish(out.State, out.Code, out.Message)
+}
 
+// finisher ends a job with its outcome.
+type finisher func(state providers.State, code exit.Code, msg string) Result
+
+func ptr(r Result) *Result { return &r }
+
+// exchange sends one request until it has an answer to classify, retrying
+// and waiting as the policy and the provider allow. end is set when the
+// job ended without one (interrupted, network failure, wait budget spent).
+func (e *Engine) exchange(ctx context.Context, j Job, l *lane, global chan struct{}, res *Result, finish finisher, req *providers.Request,
+	classify func(status int, header http.Header, body []byte) providers.Outcome) (out providers.Outcome, end *Result) {
 	var (
 		waited  time.Duration // total waiting between attempts of this key
 		unknown bool          // an earlier attempt may have reached the provider
@@ -320,13 +342,13 @@ func (e *Engine) process(ctx context.Context, j Job, l *lane, global chan struct
 			}
 			ok, err := wait(d)
 			if err != nil {
-				return stopWaiting()
+				return providers.Outcome{}, ptr(stopWaiting())
 			}
 			if !ok {
 				res.RetryAfter = &until
-				return finish(providers.Failed, exit.RateLimited, fmt.Sprintf(
+				return providers.Outcome{}, ptr(finish(providers.Failed, exit.RateLimited, fmt.Sprintf(
 					"%s is rate limiting; it accepts requests again at %s, beyond the remaining wait budget (--max-wait %s); nothing more sent, re-run after that time",
-					j.Provider.Info().Title, until.UTC().Format(time.RFC3339), e.Policy.MaxWait))
+					j.Provider.Info().Title, until.UTC().Format(time.RFC3339), e.Policy.MaxWait)))
 			}
 		}
 
@@ -335,7 +357,7 @@ func (e *Engine) process(ctx context.Context, j Job, l *lane, global chan struct
 		// budget; it recovers on its own after a transient limit.
 		sentAt, err := l.ctrl.Acquire(ctx, e.Clock)
 		if err != nil {
-			return stopWaiting()
+			return providers.Outcome{}, ptr(stopWaiting())
 		}
 
 		res.Attempts++
@@ -346,7 +368,7 @@ func (e *Engine) process(ctx context.Context, j Job, l *lane, global chan struct
 		if a.err != nil && ctx.Err() != nil {
 			// Cancelled mid-request. An answer that did arrive is reported
 			// below as it is: the run is stopping, but that key's fate is known.
-			return e.interrupted(j, finish, true)
+			return providers.Outcome{}, ptr(e.interrupted(j, finish, true))
 		}
 		retriesLeft := res.Attempts <= e.Policy.Retries
 
@@ -357,19 +379,19 @@ func (e *Engine) process(ctx context.Context, j Job, l *lane, global chan struct
 			if retry.RetryableError(a.err) && retriesLeft {
 				ok, err := wait(e.Policy.Backoff(res.Attempts))
 				if err != nil {
-					return stopWaiting()
+					return providers.Outcome{}, ptr(stopWaiting())
 				}
 				if ok {
 					continue
 				}
 				msg += " (wait budget --max-wait exhausted)"
 			}
-			return finish(providers.Failed, exit.Network, attemptsNote(msg, res.Attempts))
+			return providers.Outcome{}, ptr(finish(providers.Failed, exit.Network, attemptsNote(msg, res.Attempts)))
 		}
 
 		res.HTTPStatus = a.status
 		res.RequestID = requestID(a.header)
-		out := j.Provider.Classify(a.status, a.header, a.body)
+		out := classify(a.status, a.header, a.body)
 		refused = fmt.Sprintf("%s refused it with %s", j.Provider.Info().Title, providers.StatusText(a.status))
 		retryable, honour := retry.RetryableStatus(a.status)
 		now := e.Clock.Now()
@@ -417,7 +439,7 @@ func (e *Engine) process(ctx context.Context, j Job, l *lane, global chan struct
 						e.notifyWait(j, now.Add(asked), out.KeyOnly, a.status)
 					}
 					if _, err := wait(d); err != nil {
-						return stopWaiting()
+						return providers.Outcome{}, ptr(stopWaiting())
 					}
 					continue
 				}
@@ -442,10 +464,7 @@ func (e *Engine) process(ctx context.Context, j Job, l *lane, global chan struct
 		case out.State == providers.AlreadyRevoked && unknown:
 			out.Message += "; an earlier attempt got no clear answer and probably revoked the key"
 		}
-		if out.State == providers.NotFound && e.IgnoreMissing {
-			out.Code = exit.OK
-		}
-		return finish(out.State, out.Code, out.Message)
+		return out, nil
 	}
 }
 

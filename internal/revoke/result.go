@@ -26,6 +26,13 @@ type Result struct {
 	RequestID  string          `json:"request_id,omitempty"`  // the provider's id of the last request, for its support
 	Line       int             `json:"line,omitempty"`        // input line, for --from
 	Request    *Preview        `json:"request,omitempty"`     // the request a dry run would send
+	// Method is how a leaked secret was handled (revoke_by_secret,
+	// lookup+revoke, id_from_secret+revoke, verify); "" for a key id.
+	Method string `json:"method,omitempty"`
+	// KeyID is the key id a secret's lookup found or its format carried.
+	KeyID string `json:"key_id,omitempty"`
+	// Location is where a scanner found the secret, for ticking it off.
+	Location *Location `json:"location,omitempty"`
 
 	// Place is where the key was sent, without a credential; the audit log
 	// records it for --resume.
@@ -46,6 +53,15 @@ type Preview struct {
 	Headers map[string]string `json:"headers"`
 }
 
+// Location is where a scanner found a secret.
+type Location struct {
+	File   string `json:"file,omitempty"`
+	Line   int    `json:"line,omitempty"`
+	Commit string `json:"commit,omitempty"`
+	URL    string `json:"url,omitempty"`
+	Rule   string `json:"rule,omitempty"` // the scanner's rule or detector
+}
+
 // Job is one key to revoke.
 type Job struct {
 	Provider providers.Provider
@@ -55,6 +71,13 @@ type Job struct {
 	// Reject, when set, reports the job as failed without sending anything:
 	// a malformed input line, a duplicate, a key already revoked per --resume.
 	Reject *Rejection
+	// Flow, when set, drives the job's requests instead of one
+	// Provider.Request: a leaked secret looked up, revoked, verified. ID is
+	// then the secret's fingerprint and Secret the secret, which the
+	// engine masks in everything it reports.
+	Flow     providers.Flow
+	Secret   string
+	Location *Location
 
 	seq int
 }

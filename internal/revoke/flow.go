@@ -1,0 +1,139 @@
+package revoke
+
+import (
+	"context"
+	"encoding/base64"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/keyctl/keyctl/internal/exit"
+	"github.com/keyctl/keyctl/providers"
+)
+
+// flow runs a job of several requests: a leaked secret looked up, revoked
+// and verified. Each request gets the attempt loop of a single revocation.
+// Once the secret is revoked, nothing that follows (a failed verification,
+// Ctrl-C) can hide it: the result keeps the revocation and says what is
+// left unknown.
+func (e *Engine) flow(ctx context.Context, j Job, l *lane, global chan struct{}, res *Result, finish finisher) Result {
+	res.Method = j.Flow.Method()
+	res.Location = j.Location
+	end := func(state providers.State, code exit.Code, msg string) Result {
+		res.KeyID = j.Flow.KeyID()
+		r := finish(state, code, msg)
+		return maskSecret(r, j)
+	}
+	var (
+		prev    *providers.Outcome
+		revoked *providers.Outcome // the revocation, once the provider took it
+	)
+	for {
+		call, final := j.Flow.Next(prev)
+		if final != nil {
+			return end(final.State, final.Code, final.Message)
+		}
+		if e.DryRun {
+			res.Request = preview(call.Request)
+			msg := "would send " + res.Request.String()
+			if plan := j.Flow.Plan(); plan != "" {
+				msg += ", then " + plan
+			}
+			return end(providers.DryRun, exit.OK, msg)
+		}
+		stopped := func(why string) Result {
+			if revoked != nil {
+				return end(revoked.State, exit.Interrupted, revoked.Message+"; not verified: "+why)
+			}
+			return maskSecret(e.interrupted(j, finish, res.Attempts > 0), j)
+		}
+		if ctx.Err() != nil {
+			if revoked == nil && res.Attempts == 0 {
+				return skipped(j)
+			}
+			return stopped("interrupted")
+		}
+		if call.Delay > 0 {
+			if err := e.Clock.Sleep(ctx, call.Delay); err != nil {
+				return stopped("interrupted while waiting for the revocation to propagate")
+			}
+		}
+		out, stop := e.exchange(ctx, j, l, global, res, finish, call.Request, call.Classify)
+		if stop != nil {
+			if revoked != nil {
+				if ctx.Err() != nil {
+					return stopped("interrupted")
+				}
+				return end(revoked.State, exit.Unverified, revoked.Message+"; not verified: "+stop.Message)
+			}
+			r := *stop
+			if call.Step == providers.OpLookup {
+				r.Message = "looking up the key id: " + r.Message
+			}
+			res.KeyID = j.Flow.KeyID()
+			r.KeyID = res.KeyID
+			return maskSecret(r, j)
+		}
+		if out.State == providers.NotFound && e.IgnoreMissing {
+			out.Code = exit.OK
+		}
+		if call.Step == providers.OpLookup && out.State != providers.Found && out.State != providers.Dead {
+			out.Message = "looking up the key id: " + out.Message
+		}
+		if (call.Step == providers.OpRevoke || call.Step == providers.OpRevokeBySecret) &&
+			(out.State == providers.Revoked || out.State == providers.Submitted || out.State == providers.AlreadyRevoked) {
+			r := out
+			revoked = &r
+		}
+		prev = &out
+	}
+}
+
+// maskSecret removes the job's secret, in every spelling a request or an
+// echoing server could give it, from what the job reports; the provider's
+// documented secret shapes are masked too, so a server echoing another
+// secret of the batch does not leak it either.
+func maskSecret(r Result, j Job) Result {
+	if j.Secret == "" {
+		return r
+	}
+	mask := func(s string) string {
+		if s == "" {
+			return s
+		}
+		for _, v := range spellings(j.Secret) {
+			if v != "" && strings.Contains(s, v) {
+				s = strings.ReplaceAll(s, v, "<secret>")
+			}
+		}
+		if m, ok := j.Provider.(interface{ MaskSecrets(string) string }); ok {
+			s = m.MaskSecrets(s)
+		}
+		return s
+	}
+	r.Message = mask(r.Message)
+	r.RequestID = mask(r.RequestID)
+	r.KeyID = mask(r.KeyID)
+	if p := r.Request; p != nil {
+		safe := &Preview{Method: p.Method, URL: mask(p.URL), Headers: make(map[string]string, len(p.Headers))}
+		for k, v := range p.Headers {
+			safe.Headers[k] = mask(v)
+		}
+		r.Request = safe
+	}
+	return r
+}
+
+// spellings are the forms a secret takes in a URL, a JSON body or an
+// Authorization header.
+func spellings(secret string) []string {
+	q := strconv.Quote(secret)
+	return []string{
+		secret,
+		url.PathEscape(secret),
+		url.QueryEscape(secret),
+		q[1 : len(q)-1],
+		base64.StdEncoding.EncodeToString([]byte(secret)),
+		base64.RawURLEncoding.EncodeToString([]byte(secret)),
+	}
+}

@@ -259,6 +259,9 @@ type SandboxDef struct {
 	// sent as JSON; "{id}" in a string is the key's id. A status without a
 	// body is sent empty.
 	Bodies map[string]any `yaml:"bodies"`
+	// OpBodies are the bodies of the secret operations' answers, by
+	// operation and status, like Bodies.
+	OpBodies map[string]map[string]any `yaml:"op_bodies"`
 }
 
 // SKey is a seeded sandbox key.
@@ -267,6 +270,9 @@ type SKey struct {
 	State string `yaml:"state"`
 	Note  string `yaml:"note"`
 	Tag   string `yaml:"tag"` // read by hooks (e.g. other_owner)
+	// Secret is the key's fake secret, in a documented format: what
+	// keyctl sandbox leak prints and the secret operations accept.
+	Secret string `yaml:"secret"`
 }
 
 // File is where the definition was loaded from.
@@ -319,7 +325,7 @@ func ParseDefinition(file string, data []byte) (d *Definition, err error) {
 		}
 		return nil, de
 	}
-	c := checker{file: file, root: root.Content[0]}
+	c := checker{file: file, root: root.Content[0], def: d}
 	d.check(&c)
 	if c.err != nil {
 		return nil, c.err
@@ -373,6 +379,7 @@ func yamlError(file string, err error) *DefinitionError {
 
 // checker collects the first problem with its position.
 type checker struct {
+	def  *Definition // the definition being checked
 	file string
 	root *yaml.Node
 	err  *DefinitionError
@@ -433,7 +440,7 @@ var outcomeNames = map[string]State{
 // opOutcomes are the outcomes each operation's answers may name.
 var opOutcomes = map[string]map[string]State{
 	"revoke":           outcomeNames,
-	"revoke_by_secret": outcomeNames,
+	"revoke_by_secret": {"revoked": Revoked, "submitted": Submitted, "already_revoked": AlreadyRevoked, "not_found": NotFound, "dead": Dead, "failed": Failed},
 	"lookup":           {"found": Found, "dead": Dead, "not_found": NotFound, "failed": Failed},
 	"verify":           {"live": Live, "dead": Dead, "failed": Failed},
 }
@@ -873,12 +880,25 @@ func (s *SandboxDef) check(c *checker) {
 			c.fail(f+".id", "a seeded key needs a unique id")
 		}
 		seen[k.ID] = true
+		if k.Secret != "" && !matchesAnyFormat(c.def, k.Secret) {
+			c.fail(f+".secret", "the seeded secret matches none of secret.formats")
+		}
 		if k.State != "" && k.State != "active" && k.State != "revoked" {
 			c.fail(f+".state", "%q: use active or revoked", k.State)
 		}
 	}
 	if s.NewID != "" && strings.Count(s.NewID, "%") != 1 {
 		c.fail("sandbox.new_id", "%q: one %%d (or %%0Nd) verb for the sequence number", s.NewID)
+	}
+	for op, bodies := range s.OpBodies {
+		if _, ok := opOutcomes[op]; !ok || op == "revoke" {
+			c.fail("sandbox.op_bodies."+op, "%q: use revoke_by_secret, lookup or verify", op)
+		}
+		for key := range bodies {
+			if st, err := strconv.Atoi(key); err != nil || st < 100 || st > 599 {
+				c.fail("sandbox.op_bodies."+op+"."+key, "%q is not an HTTP status", key)
+			}
+		}
 	}
 	for key := range s.Bodies {
 		if st, err := strconv.Atoi(key); err != nil || st < 100 || st > 599 {

@@ -2,6 +2,7 @@ package providers
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 )
@@ -126,4 +127,17 @@ func regexpQuoteMeta(s string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// matchesAnyFormat reports whether secret has one of d's documented formats.
+func matchesAnyFormat(d *Definition, secret string) bool {
+	if d == nil || d.Secret == nil {
+		return false
+	}
+	for _, f := range d.Secret.Formats {
+		if re, err := regexp.Compile(f.Pattern); err == nil && re.MatchString(secret) {
+			return true
+		}
+	}
+	return false
 }

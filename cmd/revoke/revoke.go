@@ -8,6 +8,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"iter"
 	"log"
 	"net/http"
 	"net/url"
@@ -61,7 +63,15 @@ type RevokeOptions struct {
 	NoAudit       bool
 	Resume        bool
 	TokenStdin    bool
-	Params        []string // --param NAME=VALUE (PROVIDER.NAME=VALUE without a provider argument)
+	// Leaked secrets instead of ids: --secret-stdin, --secrets-from, or a
+	// scanner report (--from with --format).
+	SecretStdin  bool
+	SecretsFrom  string
+	ReportFormat string
+	ReportOut    string
+	Verify       bool     // --verify: check that each revoked secret is dead
+	verifyOnly   bool     // keyctl verify
+	Params       []string // --param NAME=VALUE (PROVIDER.NAME=VALUE without a provider argument)
 
 	// cmd gives access to the flags, whose values resolve with
 	// flag > env > file > default.
@@ -94,6 +104,12 @@ The exit code tells scripts what happened: see 'keyctl help exit-codes'.`,
   keyctl revoke --from leaked.txt --resume     # after an interruption, send only the rest`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			from, _ := cmd.Flags().GetString("from")
+			if opts.SecretStdin || opts.SecretsFrom != "" {
+				if len(args) > 1 {
+					return cmdutil.FlagErrorf("leaked secrets are never arguments (they would show in the process list and shell history): give only the provider, or none to detect it from each secret")
+				}
+				return nil
+			}
 			if len(args) == 0 && from == "" {
 				return cmdutil.FlagErrorf("missing provider and key ids; usage: keyctl revoke <provider> <id>... or keyctl revoke --from FILE (known providers: %s)",
 					strings.Join(providers.Names(), ", "))
@@ -140,6 +156,9 @@ The exit code tells scripts what happened: see 'keyctl help exit-codes'.`,
 	fl.BoolVar(&opts.TokenStdin, "token-stdin", false, "read the provider's credential from the first line of standard input (on a terminal: prompted, not echoed)")
 	fl.BoolVar(&opts.IgnoreMissing, "ignore-missing", false, "count keys not found (404) as success")
 	fl.BoolVar(&opts.DryRun, "dry-run", false, "print the requests that would be sent and send nothing")
+	fl.BoolVar(&opts.SecretStdin, "secret-stdin", false, "revoke leaked secrets read from standard input, one per line (on a terminal: prompted, hidden)")
+	fl.StringVar(&opts.SecretsFrom, "secrets-from", "", "revoke leaked secrets read from `FILE` ('-' for standard input), one per line, or \"PROVIDER SECRET\"")
+	fl.BoolVar(&opts.Verify, "verify", false, "after revoking a secret, ask the provider whether it still works; confirmed when it is dead")
 	fl.BoolVar(&opts.SkipIDCheck, "skip-id-check", false, "send ids that do not match the provider's documented pattern")
 	fl.BoolVar(&opts.Sandbox, "sandbox", false, "revoke against a built-in emulator of every provider: no credentials, no network")
 	_ = cmd.RegisterFlagCompletionFunc("output", cobra.FixedCompletions(output.Formats, cobra.ShellCompDirectiveNoFileComp))
@@ -151,6 +170,9 @@ func revokeRun(ctx context.Context, opts *RevokeOptions) error {
 	b := &batch{opts: opts, seen: keyset.New()}
 	flagParams, err := parseParamFlags(opts.Params, opts.Provider)
 	if err != nil {
+		return err
+	}
+	if err := checkSecretFlags(opts); err != nil {
 		return err
 	}
 	if opts.Provider != "" {
@@ -209,7 +231,7 @@ func revokeRun(ctx context.Context, opts *RevokeOptions) error {
 		defer srv.Close()
 		b.targets.sandbox = srv.URL
 	}
-	if b.provider != nil {
+	if b.provider != nil && !opts.secretMode() {
 		// With the provider on the command line, a missing credential stops
 		// the run before anything is sent.
 		if _, err := b.targets.get(b.provider); err != nil {
@@ -217,7 +239,12 @@ func revokeRun(ctx context.Context, opts *RevokeOptions) error {
 		}
 	}
 
-	from, err := openFrom(opts)
+	var from io.ReadCloser
+	if opts.secretMode() {
+		from, err = openSecrets(ctx, opts)
+	} else {
+		from, err = openFrom(opts)
+	}
 	if err != nil {
 		return err
 	}
@@ -228,7 +255,11 @@ func revokeRun(ctx context.Context, opts *RevokeOptions) error {
 	if err := loadResume(opts, st, b); err != nil {
 		return err
 	}
-	total, err := confirmBatch(ctx, opts, b, cfg.Profile().Value)
+	confirmRun := confirmBatch
+	if opts.secretMode() {
+		confirmRun = confirmSecrets
+	}
+	total, err := confirmRun(ctx, opts, b, cfg.Profile().Value)
 	if err != nil {
 		return err
 	}
@@ -268,11 +299,17 @@ func revokeRun(ctx context.Context, opts *RevokeOptions) error {
 	// The run stops on a signal (ctx) or when standard output closes.
 	runCtx, stopRun := context.WithCancel(ctx)
 	defer stopRun()
-	entries := b.entries(from)
-	if opts.From == "-" {
-		entries = stdinEntries(runCtx, entries, func(line int) {
-			fmt.Fprintf(opts.IO.ErrOut, "keyctl: stopped; standard input was not read past line %d\n", line)
-		})
+	var jobs iter.Seq[engine.Job]
+	if opts.secretMode() {
+		jobs = b.secretJobs(b.secretEntries(runCtx, from))
+	} else {
+		entries := b.entries(from)
+		if opts.From == "-" {
+			entries = stdinEntries(runCtx, entries, func(line int) {
+				fmt.Fprintf(opts.IO.ErrOut, "keyctl: stopped; standard input was not read past line %d\n", line)
+			})
+		}
+		jobs = b.jobs(entries)
 	}
 	rep := newReporter(opts.IO, w, auditLog, st.output, total, st, resumeCommand(opts, st.audit), opts.Debug)
 	rep.auditPath = st.auditPath
@@ -281,7 +318,7 @@ func revokeRun(ctx context.Context, opts *RevokeOptions) error {
 	opts.IO.ErrOut = rep.status.guard(opts.IO.ErrOut) // warnings during the run erase the status line first
 	eng.WaitingFor = rep.waiting
 	rep.status.showPaces(eng.Paces)
-	eng.Run(runCtx, rep.status.track(b.jobs(entries)), rep.report)
+	eng.Run(runCtx, rep.status.track(jobs), rep.report)
 	return rep.finish()
 }
 
@@ -306,6 +343,56 @@ func confirmBatch(ctx context.Context, opts *RevokeOptions, b *batch, profile st
 		return 0, &cmdutil.ExitError{Code: exit.Interrupted}
 	}
 	return pl.entries, nil
+}
+
+// checkSecretFlags refuses combinations of the secret flags that cannot
+// work, before anything is read or sent.
+func checkSecretFlags(opts *RevokeOptions) error {
+	if !opts.secretMode() {
+		if opts.Verify {
+			return cmdutil.FlagErrorf("--verify checks leaked secrets: use it with --secret-stdin, --secrets-from or a scanner report (--from REPORT --format …)")
+		}
+		return nil
+	}
+	switch {
+	case opts.SecretStdin && opts.SecretsFrom != "":
+		return cmdutil.FlagErrorf("give --secret-stdin or --secrets-from, not both")
+	case opts.SecretStdin && opts.TokenStdin, opts.SecretsFrom == "-" && opts.TokenStdin:
+		return cmdutil.FlagErrorf("--token-stdin and the secrets both read standard input; put the credential in KEYCTL_<PROVIDER>_TOKEN or the config")
+	case len(opts.IDs) > 0:
+		return cmdutil.FlagErrorf("give key ids or leaked secrets, not both")
+	case opts.From != "" && opts.ReportFormat == "":
+		return cmdutil.FlagErrorf("--from takes key ids; leaked secrets come with --secrets-from (or a scanner report with --from REPORT --format …)")
+	}
+	if opts.SecretsFrom == "-" {
+		opts.SecretStdin, opts.SecretsFrom = true, ""
+	}
+	return nil
+}
+
+// confirmSecrets asks a person at a terminal before revoking leaked
+// secrets: their number is not known before they are read.
+func confirmSecrets(ctx context.Context, opts *RevokeOptions, b *batch, profile string) (int, error) {
+	if opts.Yes || opts.DryRun || opts.verifyOnly || !opts.IO.CanPrompt() || opts.SecretStdin {
+		return -1, nil
+	}
+	src := opts.SecretsFrom
+	if opts.ReportFormat != "" {
+		src = opts.From
+	}
+	q := fmt.Sprintf("Revoke every leaked secret in %s, each with its provider's documented request", src)
+	if b.provider != nil {
+		q = fmt.Sprintf("Revoke every leaked %s secret in %s", b.provider.Info().Title, src)
+	}
+	if profile != "" {
+		q += " (profile " + profile + ")"
+	}
+	ok, err := confirm(ctx, opts.IO, q+"?")
+	if err != nil || !ok {
+		fmt.Fprintln(opts.IO.ErrOut, "Nothing sent.")
+		return 0, &cmdutil.ExitError{Code: exit.Interrupted}
+	}
+	return -1, nil
 }
 
 // loadResume loads the --resume set from the audit log, before the

@@ -148,7 +148,26 @@ func (t *targets) get(p providers.Provider) (providers.Target, error) {
 	return tgt, err
 }
 
+// place resolves a provider's target without its credential: for a
+// leaked secret that revokes or verifies itself, no credential is needed.
+func (t *targets) place(p providers.Provider) (providers.Target, error) {
+	key := p.Info().Name + "\x00place"
+	if r, ok := t.cache[key]; ok {
+		return r.target, r.err
+	}
+	tgt, err := t.resolveWith(p, false)
+	if t.cache == nil {
+		t.cache = map[string]targetResult{}
+	}
+	t.cache[key] = targetResult{tgt, err}
+	return tgt, err
+}
+
 func (t *targets) resolve(p providers.Provider) (providers.Target, error) {
+	return t.resolveWith(p, true)
+}
+
+func (t *targets) resolveWith(p providers.Provider, withCredential bool) (providers.Target, error) {
 	info := p.Info()
 	skip := t.opts.SkipIDCheck
 	if t.sandbox != "" {
@@ -169,6 +188,10 @@ func (t *targets) resolve(p providers.Provider) (providers.Target, error) {
 		return providers.Target{}, &config.Error{Msg: fmt.Sprintf("%s: %v", base.Origin, err)}
 	}
 	var token string
+	if !withCredential {
+		params, err := t.params(p)
+		return providers.Target{BaseURL: u, SkipIDCheck: skip, Params: params}, err
+	}
 	if t.stdinToken != "" && t.opts.Provider != "" && strings.EqualFold(t.opts.Provider, info.Name) {
 		token = t.stdinToken
 	} else {

@@ -244,7 +244,7 @@ func (r *Revocations) add(line []byte) {
 	if rec.BaseURL == "" {
 		return // an old record: where it was revoked is unknown
 	}
-	if rec.Outcome == string(providers.Revoked) || rec.Outcome == string(providers.AlreadyRevoked) {
+	if rec.Outcome == string(providers.Revoked) || rec.Outcome == string(providers.AlreadyRevoked) || rec.Outcome == string(providers.Confirmed) || rec.Outcome == string(providers.Dead) {
 		place := providers.Place{BaseURL: rec.BaseURL, Params: rec.Params, Sandbox: rec.Sandbox}
 		r.set.Add(resumeKey(rec.Provider, place), rec.ID)
 	}

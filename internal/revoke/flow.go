@@ -19,8 +19,12 @@ import (
 func (e *Engine) flow(ctx context.Context, j Job, l *lane, global chan struct{}, res *Result, finish finisher) Result {
 	res.Method = j.Flow.Method()
 	res.Location = j.Location
+	revokedStatus := 0
 	end := func(state providers.State, code exit.Code, msg string) Result {
 		res.KeyID = j.Flow.KeyID()
+		if revokedStatus != 0 {
+			res.HTTPStatus = revokedStatus // the answer that revoked it, not the verification's
+		}
 		r := finish(state, code, msg)
 		return maskSecret(r, j)
 	}
@@ -84,6 +88,7 @@ func (e *Engine) flow(ctx context.Context, j Job, l *lane, global chan struct{},
 			(out.State == providers.Revoked || out.State == providers.Submitted || out.State == providers.AlreadyRevoked) {
 			r := out
 			revoked = &r
+			revokedStatus = res.HTTPStatus
 		}
 		prev = &out
 	}

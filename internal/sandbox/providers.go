@@ -31,6 +31,8 @@ type emulated struct {
 
 	// idQuery names the query parameter carrying the id, when one does.
 	idQuery string
+	// secretOps are the operations on a leaked secret, if any.
+	secretOps []*secretOp
 }
 
 func newEmulated(p *providers.Defined) *emulated {
@@ -92,6 +94,7 @@ func newEmulated(p *providers.Defined) *emulated {
 	if routable(route) {
 		e.route = route
 	}
+	e.secretOps = secretOps(p)
 	if sb := d.Sandbox; sb != nil {
 		for _, name := range sb.Hooks {
 			h, ok := hooks[name]

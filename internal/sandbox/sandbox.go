@@ -54,7 +54,8 @@ type Key struct {
 	CreatedAt time.Time `json:"created_at"`
 	Note      string    `json:"note,omitempty"`
 
-	tag string // a definition's mark read by hooks (other_owner, fresh)
+	tag    string // a definition's mark read by hooks (other_owner, fresh)
+	secret string // the key's fake secret, for the secret operations
 }
 
 // Key states.
@@ -69,6 +70,7 @@ type Sandbox struct {
 	providers map[string]*emulated
 	mu        sync.Mutex
 	keys      map[string]map[string]*Key // provider → id → key
+	secrets   map[string]map[string]*Key // provider → secret → key
 	// limiter per provider: requests counted in the current one-second window.
 	window map[string]*window
 	seq    int
@@ -115,7 +117,7 @@ func New(opts Options) *Sandbox {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	s := &Sandbox{opts: opts, providers: map[string]*emulated{}, keys: map[string]map[string]*Key{}, window: map[string]*window{}}
+	s := &Sandbox{opts: opts, providers: map[string]*emulated{}, keys: map[string]map[string]*Key{}, secrets: map[string]map[string]*Key{}, window: map[string]*window{}}
 	for _, p := range providers.All() {
 		d, ok := p.(*providers.Defined)
 		if !ok {
@@ -123,6 +125,7 @@ func New(opts Options) *Sandbox {
 		}
 		s.providers[p.Info().Name] = newEmulated(d)
 		s.keys[p.Info().Name] = map[string]*Key{}
+		s.secrets[p.Info().Name] = map[string]*Key{}
 	}
 	s.seed()
 	return s
@@ -142,7 +145,10 @@ func (s *Sandbox) seed() {
 			}
 		}
 		for _, sk := range seeds {
-			k := &Key{Provider: name, ID: sk.ID, State: Active, CreatedAt: long, Note: sk.Note, tag: sk.Tag}
+			k := &Key{Provider: name, ID: sk.ID, State: Active, CreatedAt: long, Note: sk.Note, tag: sk.Tag, secret: sk.Secret}
+			if sk.Secret != "" {
+				s.secrets[name][sk.Secret] = k
+			}
 			if sk.State == Revoked {
 				k.State = Revoked
 			}
@@ -241,6 +247,24 @@ func (s *Sandbox) Handler() http.Handler {
 		}
 		mux.Handle(e.route, s.provider(name, func(w http.ResponseWriter, r *http.Request) { s.serve(e, w, r) }))
 	}
+	for _, name := range sortedNames(s.providers) {
+		e := s.providers[name]
+		byRoute := map[string][]*secretOp{}
+		var routes []string
+		for _, o := range e.secretOps {
+			if o.route == "" {
+				continue
+			}
+			if _, seen := byRoute[o.route]; !seen {
+				routes = append(routes, o.route)
+			}
+			byRoute[o.route] = append(byRoute[o.route], o)
+		}
+		for _, route := range routes {
+			ops := byRoute[route]
+			handle(mux, route, s.provider(name, func(w http.ResponseWriter, r *http.Request) { s.serveSecret(e, ops, w, r) }))
+		}
+	}
 	mux.HandleFunc("GET /_sandbox/keys", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, s.Keys())
 	})
@@ -254,6 +278,29 @@ func (s *Sandbox) Handler() http.Handler {
 	})
 	return mux
 }
+
+// handle registers a route, skipping one that conflicts with a route
+// already registered (ServeMux panics on those); the sandbox tests list
+// every operation that is not routed.
+func handle(mux *http.ServeMux, route string, h http.Handler) {
+	defer func() { _ = recover() }()
+	mux.Handle(route, h)
+}
+
+// Secrets lists the fake secrets of the seeded keys, by provider, for
+// keyctl sandbox leak.
+func (s *Sandbox) Secrets() []Key {
+	var out []Key
+	for _, k := range s.Keys() {
+		if k.secret != "" {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// Secret is a seeded key's fake secret.
+func (k Key) Secret() string { return k.secret }
 
 // provider wraps a provider handler with the fault knobs.
 func (s *Sandbox) provider(name string, h http.HandlerFunc) http.Handler {

@@ -160,7 +160,7 @@ func NewDefined(d *Definition) (*Defined, error) {
 		Name:           d.Name,
 		Title:          d.Title,
 		DefaultBaseURL: d.BaseURL,
-		Endpoint:       d.Revoke.Request.Method + " " + d.Revoke.Request.Path,
+		Endpoint:       d.endpoint(),
 		Auth:           d.authText(),
 		Credential:     d.Credential.Describe,
 		IDPattern:      d.ID.Pattern,
@@ -260,6 +260,15 @@ func defaultCode(s State) (exit.Code, bool) {
 var genericMessages = []MessageDef{
 	{Text: []string{"{message}"}}, {Text: []string{"{error}"}}, {Text: []string{"{error.message}"}},
 	{Text: []string{"{detail}"}}, {Text: []string{"{detail.message}"}},
+}
+
+// endpoint is the revoke request's method and path, or the by-secret
+// request's for a provider without revocation by id.
+func (d *Definition) endpoint() string {
+	if !d.HasRevoke() && d.RevokeBySecret != nil {
+		return d.RevokeBySecret.Request.Method + " " + d.RevokeBySecret.Request.Path + " (by secret)"
+	}
+	return d.Revoke.Request.Method + " " + d.Revoke.Request.Path
 }
 
 // authText describes how the credential is sent, without it.
@@ -370,6 +379,9 @@ func (p *Defined) expandString(tmpl string, tgt Target, v vars, esc func(string)
 
 // Request builds the revocation request for id.
 func (p *Defined) Request(t Target, id string) (*Request, error) {
+	if !p.def.HasRevoke() {
+		return nil, fmt.Errorf("%s documents no revocation by key id: it revokes a leaked secret by its value: keyctl revoke %s --secret-stdin (or --secrets-from FILE)", p.info.Title, p.info.Name)
+	}
 	if err := ValidateID(id); err != nil {
 		return nil, err
 	}

@@ -275,6 +275,12 @@ type SKey struct {
 	Secret string `yaml:"secret"`
 }
 
+// HasRevoke reports whether the definition revokes by id; a provider that
+// only revokes leaked secrets by value (GitHub) has no revoke section.
+func (d *Definition) HasRevoke() bool {
+	return d.Revoke.Request.Method != "" || d.Revoke.Request.Path != "" || len(d.Revoke.Answers) > 0
+}
+
 // File is where the definition was loaded from.
 func (d *Definition) File() string { return d.file }
 
@@ -532,7 +538,9 @@ func (d *Definition) check(c *checker) {
 			c.fail("id.example", "%q does not match id.pattern", d.ID.Example)
 		}
 	}
-	d.Revoke.check(c, "revoke", d.requestVars(false))
+	if d.HasRevoke() || d.RevokeBySecret == nil {
+		d.Revoke.check(c, "revoke", d.requestVars(false))
+	}
 	d.checkSecret(c)
 	if d.Sandbox != nil {
 		d.Sandbox.check(c)

@@ -18,7 +18,7 @@ const (
 // MarkdownTable is the README's provider table, one row per definition.
 func MarkdownTable(defs []*Definition) string {
 	var b strings.Builder
-	b.WriteString("| provider | credential (env var) | request sent | default base URL | confidence |\n|---|---|---|---|---|\n")
+	b.WriteString("| provider | credential (env var) | request sent | leaked secret | default base URL | confidence |\n|---|---|---|---|---|---|\n")
 	for _, d := range defs {
 		p, err := NewDefined(d)
 		if err != nil {
@@ -29,8 +29,8 @@ func MarkdownTable(defs []*Definition) string {
 		if i.DefaultBaseURL == "" {
 			base = "set per account: " + mdCell(i.BaseURLDescribe)
 		}
-		fmt.Fprintf(&b, "| [`%s`](docs/providers.md#%s) | %s: `KEYCTL_%s_TOKEN` | `%s`, `%s` | %s | %s |\n",
-			i.Name, i.Name, mdCell(i.Credential), strings.ToUpper(i.Name), i.Endpoint, i.Auth, base, confidenceText(i))
+		fmt.Fprintf(&b, "| [`%s`](docs/providers.md#%s) | %s: `KEYCTL_%s_TOKEN` | `%s`, `%s` | %s | %s | %s |\n",
+			i.Name, i.Name, mdCell(i.Credential), strings.ToUpper(i.Name), i.Endpoint, i.Auth, SecretSupport(p), base, confidenceText(i))
 	}
 	return b.String()
 }
@@ -59,7 +59,11 @@ func MarkdownDetails(defs []*Definition) string {
 		if d.Experimental != "" {
 			fmt.Fprintf(&b, "**Experimental:** %s\n\n", mdCell(d.Experimental))
 		}
-		fmt.Fprintf(&b, "- request: `%s %s%s`\n", d.Revoke.Request.Method, d.BaseURL, d.Revoke.Request.Path)
+		if d.HasRevoke() {
+			fmt.Fprintf(&b, "- request: `%s %s%s`\n", d.Revoke.Request.Method, d.BaseURL, d.Revoke.Request.Path)
+		} else {
+			b.WriteString("- no revocation by key id is documented: leaked secrets are revoked by value\n")
+		}
 		if d.BaseURL == "" {
 			fmt.Fprintf(&b, "- base URL: set per account: %s; `KEYCTL_%s_BASE_URL`, `--base-url` or `providers.%s.base_url` (nothing is sent until it is set)\n", mdCell(d.BaseURLDescribe), strings.ToUpper(i.Name), i.Name)
 		}
@@ -82,10 +86,13 @@ func MarkdownDetails(defs []*Definition) string {
 		for _, src := range d.Sources {
 			fmt.Fprintf(&b, "- source: %s\n", mdCell(src))
 		}
-		b.WriteString("\n| status | outcome | exit | meaning |\n|---|---|---|---|\n")
-		for _, a := range p.DocumentedAnswers() {
-			fmt.Fprintf(&b, "| %d | `%s` | %d (%s) | %s |\n", a.Status, a.Outcome, int(a.Code), a.Code, mdCell(strings.Join(a.Notes, "; ")))
+		if d.HasRevoke() {
+			b.WriteString("\n| status | outcome | exit | meaning |\n|---|---|---|---|\n")
+			for _, a := range p.DocumentedAnswers() {
+				fmt.Fprintf(&b, "| %d | `%s` | %d (%s) | %s |\n", a.Status, a.Outcome, int(a.Code), a.Code, mdCell(strings.Join(a.Notes, "; ")))
+			}
 		}
+		secretDetails(&b, d)
 	}
 	return b.String()
 }
@@ -168,4 +175,78 @@ func ReplaceTable(readme, table string) (string, error) {
 		return "", fmt.Errorf("README.md lacks the provider table markers")
 	}
 	return readme[:i+len(TableBegin)] + "\n" + table + readme[j:], nil
+}
+
+// SecretSupport says in a few words what keyctl can do with a provider's
+// leaked secret: "by secret, verify", "lookup", "id from secret" or "-".
+func SecretSupport(p Provider) string {
+	h, ok := p.(SecretHandler)
+	if !ok || len(h.SecretFormats()) == 0 {
+		return "-"
+	}
+	sp := h.SecretPlan()
+	var out []string
+	if sp.BySecret {
+		out = append(out, "by secret")
+	}
+	if sp.Lookup {
+		out = append(out, "lookup")
+	}
+	if sp.Derive {
+		out = append(out, "id from secret")
+	}
+	if sp.Verify {
+		out = append(out, "verify")
+	}
+	if len(out) == 0 {
+		return "detect only"
+	}
+	return strings.Join(out, ", ")
+}
+
+// secretDetails documents a definition's secret formats and operations.
+func secretDetails(b *strings.Builder, d *Definition) {
+	if d.Secret == nil {
+		return
+	}
+	b.WriteString("\n**Leaked secrets** (`keyctl revoke --secrets-from`, `keyctl verify`)")
+	if d.Secret.Describe != "" {
+		b.WriteString(": " + mdCell(d.Secret.Describe))
+	}
+	b.WriteString("\n\n")
+	for _, f := range d.Secret.Formats {
+		fmt.Fprintf(b, "- format %s: `%s`\n", mdCell(f.Name), strings.ReplaceAll(f.Pattern, "|", "\\|"))
+	}
+	if d.Secret.ID != nil {
+		fmt.Fprintf(b, "- the key id is read from the secret: `%s`", strings.ReplaceAll(d.Secret.ID.Pattern, "|", "\\|"))
+		if d.Secret.ID.Describe != "" {
+			b.WriteString(" (" + mdCell(d.Secret.ID.Describe) + ")")
+		}
+		b.WriteString("\n")
+	}
+	for _, name := range []string{OpRevokeBySecret, OpLookup, OpVerify} {
+		op := d.secretOps()[name]
+		if op == nil {
+			continue
+		}
+		auth := map[string]string{"secret": "authenticated by the leaked secret", "credential": "authenticated by the credential", "none": "unauthenticated"}[op.Auth]
+		fmt.Fprintf(b, "- %s: `%s %s%s`, %s", strings.ReplaceAll(name, "_", " "), op.Request.Method, d.BaseURL, op.Request.Path, auth)
+		if op.ID != "" {
+			fmt.Fprintf(b, ", id at `%s`", op.ID)
+		}
+		keys := sortedKeys(op.Answers)
+		var parts []string
+		for _, k := range keys {
+			a := op.Answers[k]
+			part := k + " `" + a.Outcome + "`"
+			for _, c := range a.Cases {
+				part += fmt.Sprintf(" (`%s` when %s contains %q)", c.Outcome, strings.Join(c.Paths, "/"), c.Contains)
+			}
+			parts = append(parts, part)
+		}
+		fmt.Fprintf(b, "; answers: %s\n", mdCell(strings.Join(parts, ", ")))
+	}
+	if d.Secret.Manual != "" {
+		fmt.Fprintf(b, "- otherwise: %s\n", mdCell(d.Secret.Manual))
+	}
 }

@@ -44,6 +44,7 @@ func writeDetail(w io.Writer, r Row) error {
 		}
 		line("key id:", id+"; --skip-id-check sends others anyway")
 	}
+	line("leaked secret:", clean(r.Secrets))
 	for _, p := range r.Params {
 		line("param "+clean(p.Name)+":", clean(p.Describe))
 		where := fmt.Sprintf("--param %s=VALUE, %s or providers.%s.%s", p.Name, config.EnvName(config.ProviderKey(r.Name, p.Name)), r.Name, p.Name)

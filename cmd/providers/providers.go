@@ -26,6 +26,9 @@ type Row struct {
 	CredentialSource string `json:"credential_source"` // e.g. "env KEYCTL_LAVA_TOKEN", "" when missing; never the value
 	Configured       bool   `json:"configured"`
 	IDPattern        string `json:"id_pattern,omitempty"`
+	// Secrets says what keyctl can do with a leaked secret: "by secret,
+	// verify", "lookup", "id from secret", "-".
+	Secrets string `json:"secrets"`
 	// What the definition says about itself: how sure its facts are, the
 	// doubt that remains, where they come from, the documented rate limit.
 	Confidence   string      `json:"confidence,omitempty"`
@@ -101,12 +104,12 @@ its outcome and exit code, the confidence, the sources and the documentation.`,
 				}
 				return writeDetail(f.IO.Out, r)
 			}
-			return output.List(f.IO.Out, format, Rows(cfg), []string{"Provider", "Endpoint", "Auth", "Credential", "Params", "Confidence"}, func(r Row) []string {
+			return output.List(f.IO.Out, format, Rows(cfg), []string{"Provider", "Endpoint", "Auth", "Credential", "Params", "Leaked secret", "Confidence"}, func(r Row) []string {
 				cred := "missing: set " + config.EnvName(config.ProviderKey(r.Name, "token"))
 				if r.Configured {
 					cred = "configured (" + r.CredentialSource + ")"
 				}
-				return []string{r.Name, r.URL(), r.Auth, cred, r.paramsCell(), r.confidenceCell()}
+				return []string{r.Name, r.URL(), r.Auth, cred, r.paramsCell(), r.Secrets, r.confidenceCell()}
 			}, output.StyleOf(f.IO))
 		},
 	}
@@ -136,6 +139,7 @@ func rowOf(cfg *config.Config, p providers.Provider) Row {
 		Endpoint:      info.Endpoint, Auth: info.Auth, Credential: info.Credential,
 		Configured: ok, CredentialSource: origin, IDPattern: info.IDPattern,
 		Confidence: info.Confidence, Experimental: info.Experimental,
+		Secrets: providers.SecretSupport(p),
 	}
 	r.BaseURLDescribe = info.BaseURLDescribe
 	d, defined := p.(*providers.Defined)

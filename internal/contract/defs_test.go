@@ -65,7 +65,7 @@ func describedProviders(t *testing.T) []described {
 		}
 		for _, ops := range doc.Paths {
 			for method, node := range ops {
-				if !strings.EqualFold(method, d.Revoke.Request.Method) {
+				if !d.HasRevoke() || !strings.EqualFold(method, d.Revoke.Request.Method) {
 					continue
 				}
 				var op struct {

@@ -91,7 +91,7 @@ func newEmulated(p *providers.Defined) *emulated {
 		}
 	}
 	route := rq.Method + " " + basePath(d.Name) + path
-	if routable(route) {
+	if d.HasRevoke() && routable(route) {
 		e.route = route
 	}
 	e.secretOps = secretOps(p)

@@ -51,6 +51,7 @@ See 'keyctl help exit-codes' for what each exit code means.`,
 	root.SetErr(f.IO.ErrOut)
 
 	root.AddCommand(revokecmd.NewCmdRevoke(f, nil))
+	root.AddCommand(revokecmd.NewCmdVerify(f, nil))
 	root.AddCommand(providerscmd.NewCmdProviders(f))
 	root.AddCommand(sandboxcmd.NewCmdSandbox(f))
 	root.AddCommand(configcmd.NewCmdConfig(f))

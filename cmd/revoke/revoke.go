@@ -81,7 +81,10 @@ type RevokeOptions struct {
 // NewCmdRevoke builds the command. runF replaces revokeRun in tests of flag
 // parsing.
 func NewCmdRevoke(f *cmdutil.Factory, runF func(context.Context, *RevokeOptions) error) *cobra.Command {
-	opts := &RevokeOptions{}
+	return newCommand(f, runF, &RevokeOptions{})
+}
+
+func newCommand(f *cmdutil.Factory, runF func(context.Context, *RevokeOptions) error, opts *RevokeOptions) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "revoke [<provider>] [<id>...] [--from FILE]",
 		Short: "Revoke API keys",
@@ -94,6 +97,13 @@ line; without one, each line is "PROVIDER ID", "PROVIDER,ID" or a JSON object
 {"provider": ..., "id": ...}, so one batch can span providers. Blank lines and
 lines starting with # are skipped.
 
+Leaked secrets come with --secret-stdin or --secrets-from FILE, one per line,
+never as arguments. Each is named by its fingerprint (ghp_…k3Xz sha256:1f2e3d4c5b6a),
+its provider detected from the documented formats unless given, and revoked
+the best way its provider documents: by the secret itself, by the id a lookup
+with it returns, or by the id its format carries. --verify then asks the
+provider whether it still works: confirmed when it is dead.
+
 The credential comes from --token-stdin, KEYCTL_<PROVIDER>_TOKEN or the config
 file (token_command, token_file, token_env or token), never from an argument.
 The exit code tells scripts what happened: see 'keyctl help exit-codes'.`,
@@ -101,7 +111,9 @@ The exit code tells scripts what happened: see 'keyctl help exit-codes'.`,
   keyctl revoke --sandbox lava sk_demo_1
   keyctl revoke langwatch key_1 key_2 -o json | jq -r 'select(.exit_code != 0) | .id'
   scanner --format 'provider,id' | keyctl revoke --from - --yes
-  keyctl revoke --from leaked.txt --resume     # after an interruption, send only the rest`,
+  keyctl revoke --from leaked.txt --resume     # after an interruption, send only the rest
+  keyctl revoke --secrets-from secrets.txt --verify
+  keyctl revoke github --secret-stdin          # paste GitHub tokens, hidden`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			from, _ := cmd.Flags().GetString("from")
 			if opts.SecretStdin || opts.SecretsFrom != "" {

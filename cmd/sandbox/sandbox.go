@@ -90,7 +90,7 @@ the process instead.`,
 	fl.Float64Var(&opts.ErrorRate, "error-rate", 0, "fraction of requests answered 500 or 503")
 	fl.BoolVar(&opts.AnyID, "any-id", false, "treat every unknown id as an existing key")
 
-	cmd.AddCommand(newCmdEnv(f), newCmdKeys(f), newCmdCreate(f))
+	cmd.AddCommand(newCmdEnv(f), newCmdKeys(f), newCmdCreate(f), newCmdLeak(f))
 	return cmd
 }
 

@@ -42,12 +42,21 @@ var VerifyBackoff = time.Second
 // documents none: revocations are usually seen within seconds.
 const DefaultPropagation = 10 * time.Second
 
-// SecretFlow plans the requests for one secret. With revoke false it only
-// verifies (keyctl verify); with verify true a revocation is then checked.
-func SecretFlow(p SecretHandler, t Target, secret string, revoke, verify bool) Flow {
-	f := &secretFlow{p: p, t: t, secret: secret, plan: p.SecretPlan(), revoke: revoke, verify: verify}
+// FlowOptions say what a secret's flow does.
+type FlowOptions struct {
+	Revoke bool // false: only verify (keyctl verify)
+	Verify bool // check the secret after revoking it
+	// VerifyWait bounds how long a secret that still works after its
+	// revocation is checked again; 0 is the provider's documented
+	// propagation time, or DefaultPropagation.
+	VerifyWait time.Duration
+}
+
+// SecretFlow plans the requests for one secret.
+func SecretFlow(p SecretHandler, t Target, secret string, o FlowOptions) Flow {
+	f := &secretFlow{p: p, t: t, secret: secret, plan: p.SecretPlan(), revoke: o.Revoke, verify: o.Verify, wait: o.VerifyWait}
 	switch {
-	case !revoke:
+	case !o.Revoke:
 		f.method = OpVerify
 	case f.plan.BySecret:
 		f.method = OpRevokeBySecret
@@ -71,6 +80,7 @@ type secretFlow struct {
 	verify bool
 	method string
 	id     string
+	wait   time.Duration
 
 	step     string   // the step whose answer comes next
 	revoked  *Outcome // the revocation's outcome, once known
@@ -197,7 +207,10 @@ func (f *secretFlow) afterVerify(v *Outcome) (*Call, *Outcome) {
 	case Dead:
 		return nil, &Outcome{State: Confirmed, Code: exit.OK, Message: f.revoked.Message + "; confirmed: " + v.Message}
 	case Live:
-		budget := f.plan.Propagation
+		budget := f.wait
+		if budget == 0 {
+			budget = f.plan.Propagation
+		}
 		if budget == 0 {
 			budget = DefaultPropagation
 		}

@@ -69,7 +69,8 @@ type RevokeOptions struct {
 	SecretsFrom  string
 	ReportFormat string
 	ReportOut    string
-	Verify       bool     // --verify: check that each revoked secret is dead
+	Verify       bool // --verify: check that each revoked secret is dead
+	VerifyWait   time.Duration
 	verifyOnly   bool     // keyctl verify
 	Params       []string // --param NAME=VALUE (PROVIDER.NAME=VALUE without a provider argument)
 
@@ -171,6 +172,7 @@ The exit code tells scripts what happened: see 'keyctl help exit-codes'.`,
 	fl.BoolVar(&opts.SecretStdin, "secret-stdin", false, "revoke leaked secrets read from standard input, one per line (on a terminal: prompted, hidden)")
 	fl.StringVar(&opts.SecretsFrom, "secrets-from", "", "revoke leaked secrets read from `FILE` ('-' for standard input), one per line, or \"PROVIDER SECRET\"")
 	fl.BoolVar(&opts.Verify, "verify", false, "after revoking a secret, ask the provider whether it still works; confirmed when it is dead")
+	fl.DurationVar(&opts.VerifyWait, "verify-wait", 0, "with --verify, how long to keep checking a secret that still works after its revocation (default: the provider's documented propagation time, else 10s)")
 	fl.BoolVar(&opts.SkipIDCheck, "skip-id-check", false, "send ids that do not match the provider's documented pattern")
 	fl.BoolVar(&opts.Sandbox, "sandbox", false, "revoke against a built-in emulator of every provider: no credentials, no network")
 	_ = cmd.RegisterFlagCompletionFunc("output", cobra.FixedCompletions(output.Formats, cobra.ShellCompDirectiveNoFileComp))

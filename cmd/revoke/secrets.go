@@ -134,7 +134,9 @@ func (b *batch) secretJob(e secretEntry) engine.Job {
 	}
 	j.Target = tgt
 	j.Secret = e.Secret.Secret
-	j.Flow = providers.SecretFlow(h, tgt, e.Secret.Secret, !b.opts.verifyOnly, b.opts.Verify || b.opts.verifyOnly)
+	j.Flow = providers.SecretFlow(h, tgt, e.Secret.Secret, providers.FlowOptions{
+		Revoke: !b.opts.verifyOnly, Verify: b.opts.Verify || b.opts.verifyOnly, VerifyWait: b.opts.VerifyWait,
+	})
 	return j
 }
 

@@ -173,7 +173,9 @@ func (s *Sandbox) serveSecret(e *emulated, ops []*secretOp, w http.ResponseWrite
 	switch o.name {
 	case providers.OpRevokeBySecret:
 		if active {
-			k.State = Revoked
+			if k.tag != "sticky" { // a key that outlives its revocation: --verify's still_live
+				k.State = Revoked
+			}
 			st, c, _ := o.answerFor("revoked", "submitted")
 			e.answerOp(w, o, st, id, c)
 			return

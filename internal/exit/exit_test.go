@@ -26,7 +26,7 @@ func TestCombine(t *testing.T) {
 
 func TestTableNumbersAreTheContract(t *testing.T) {
 	want := map[Code]int{OK: 0, Unexpected: 1, Usage: 2, Config: 3, Auth: 4, Permission: 5, NotFound: 6,
-		Conflict: 7, Invalid: 8, RateLimited: 9, Server: 10, Network: 11, Mixed: 12, OutputClosed: 13, Interrupted: 130}
+		Conflict: 7, Invalid: 8, RateLimited: 9, Server: 10, Network: 11, Mixed: 12, OutputClosed: 13, StillLive: 14, Unverified: 15, Manual: 16, Interrupted: 130}
 	if len(Table) != len(want) {
 		t.Fatalf("table has %d entries, want %d", len(Table), len(want))
 	}

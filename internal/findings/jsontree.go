@@ -2,11 +2,7 @@ package findings
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/json"
-	"errors"
-	"fmt"
-	"io"
 	"strconv"
 	"unicode/utf8"
 )
@@ -87,84 +83,6 @@ func (o *object) path(keys ...string) *object {
 		cur = cur.obj(k)
 	}
 	return cur
-}
-
-// decodeRecord parses one complete JSON value. The error says what is wrong
-// and where (an offset inside the record), never what the bytes were: a
-// record holds secrets.
-func decodeRecord(raw []byte) (any, error) {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	v, err := decodeValue(dec)
-	if err != nil {
-		return nil, describeJSONError(err, dec.InputOffset())
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, fmt.Errorf("unexpected data after the value at offset %d", dec.InputOffset())
-	}
-	return v, nil
-}
-
-func decodeValue(dec *json.Decoder) (any, error) {
-	tok, err := dec.Token()
-	if err != nil {
-		return nil, err
-	}
-	switch t := tok.(type) {
-	case json.Delim:
-		switch t {
-		case '{':
-			o := &object{}
-			for dec.More() {
-				kt, err := dec.Token()
-				if err != nil {
-					return nil, err
-				}
-				key, _ := kt.(string)
-				v, err := decodeValue(dec)
-				if err != nil {
-					return nil, err
-				}
-				o.keys = append(o.keys, key)
-				o.vals = append(o.vals, v)
-			}
-			if _, err := dec.Token(); err != nil {
-				return nil, err
-			}
-			return o, nil
-		case '[':
-			a := []any{}
-			for dec.More() {
-				v, err := decodeValue(dec)
-				if err != nil {
-					return nil, err
-				}
-				a = append(a, v)
-			}
-			if _, err := dec.Token(); err != nil {
-				return nil, err
-			}
-			return a, nil
-		}
-		return nil, fmt.Errorf("unexpected %q", t)
-	default:
-		return tok, nil
-	}
-}
-
-// describeJSONError keeps the kind of fault and its offset. encoding/json's
-// syntax errors quote at most one offending character, which is kept; any
-// other error is reduced to its class so no value can leak through it.
-func describeJSONError(err error, off int64) error {
-	var syn *json.SyntaxError
-	switch {
-	case errors.As(err, &syn):
-		return fmt.Errorf("malformed JSON at offset %d: %s", syn.Offset, syn.Error())
-	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
-		return fmt.Errorf("the JSON value is cut short at offset %d", off)
-	default:
-		return fmt.Errorf("malformed JSON near offset %d", off)
-	}
 }
 
 // encodeValue writes v as compact JSON, without HTML escaping (reports are

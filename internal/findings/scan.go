@@ -34,6 +34,7 @@ type scanner struct {
 	lines    bool  // JSON Lines: a top-level record never spans lines
 	stack    []frame
 	done     bool
+	buf      []byte // reused for each record: a record's bytes live until the next call
 }
 
 type frameKind byte
@@ -375,7 +376,12 @@ func (s *scanner) capture(prefix []byte, depth int) (raw []byte, size int64, ove
 // passed through to out. It checks only what it needs to find the value's
 // end; the record's decoder checks the rest.
 func (s *scanner) walk(prefix []byte, depth int, keep bool) (raw []byte, size int64, over bool, err error) {
-	buf := prefix
+	buf := append(s.buf[:0], prefix...)
+	defer func() {
+		if cap(buf) <= 64<<10 {
+			s.buf = buf[:0] // keep a small buffer; a large one goes back to the GC
+		}
+	}()
 	size = int64(len(prefix))
 	add := func(b byte) {
 		size++

@@ -171,6 +171,8 @@ The exit code tells scripts what happened: see 'keyctl help exit-codes'.`,
 	fl.BoolVar(&opts.DryRun, "dry-run", false, "print the requests that would be sent and send nothing")
 	fl.BoolVar(&opts.SecretStdin, "secret-stdin", false, "revoke leaked secrets read from standard input, one per line (on a terminal: prompted, hidden)")
 	fl.StringVar(&opts.SecretsFrom, "secrets-from", "", "revoke leaked secrets read from `FILE` ('-' for standard input), one per line, or \"PROVIDER SECRET\"")
+	fl.StringVar(&opts.ReportFormat, "format", "", "--from is a secret scanner's report in this `format`: gitleaks, trufflehog, kingfisher, betterleaks or github-secret-scanning (detected when unambiguous)")
+	fl.StringVar(&opts.ReportOut, "report-out", "", "write the --from report back to `FILE` with each finding's outcome, secrets replaced by fingerprints")
 	fl.BoolVar(&opts.Verify, "verify", false, "after revoking a secret, ask the provider whether it still works; confirmed when it is dead")
 	fl.DurationVar(&opts.VerifyWait, "verify-wait", 0, "with --verify, how long to keep checking a secret that still works after its revocation (default: the provider's documented propagation time, else 10s)")
 	fl.BoolVar(&opts.SkipIDCheck, "skip-id-check", false, "send ids that do not match the provider's documented pattern")
@@ -184,6 +186,9 @@ func revokeRun(ctx context.Context, opts *RevokeOptions) error {
 	b := &batch{opts: opts, seen: keyset.New()}
 	flagParams, err := parseParamFlags(opts.Params, opts.Provider)
 	if err != nil {
+		return err
+	}
+	if err := detectReport(opts); err != nil {
 		return err
 	}
 	if err := checkSecretFlags(opts); err != nil {
@@ -254,7 +259,7 @@ func revokeRun(ctx context.Context, opts *RevokeOptions) error {
 	}
 
 	var from io.ReadCloser
-	if opts.secretMode() {
+	if opts.secretMode() && opts.ReportFormat == "" {
 		from, err = openSecrets(ctx, opts)
 	} else {
 		from, err = openFrom(opts)
@@ -314,9 +319,12 @@ func revokeRun(ctx context.Context, opts *RevokeOptions) error {
 	runCtx, stopRun := context.WithCancel(ctx)
 	defer stopRun()
 	var jobs iter.Seq[engine.Job]
-	if opts.secretMode() {
+	switch {
+	case opts.ReportFormat != "":
+		jobs = b.secretJobs(b.reportEntries(from))
+	case opts.secretMode():
 		jobs = b.secretJobs(b.secretEntries(runCtx, from))
-	} else {
+	default:
 		entries := b.entries(from)
 		if opts.From == "-" {
 			entries = stdinEntries(runCtx, entries, func(line int) {
@@ -332,8 +340,28 @@ func revokeRun(ctx context.Context, opts *RevokeOptions) error {
 	opts.IO.ErrOut = rep.status.guard(opts.IO.ErrOut) // warnings during the run erase the status line first
 	eng.WaitingFor = rep.waiting
 	rep.status.showPaces(eng.Paces)
-	eng.Run(runCtx, rep.status.track(jobs), rep.report)
-	return rep.finish()
+	sink := rep.report
+	var annotated *annotations
+	if opts.ReportOut != "" {
+		annotated = &annotations{}
+		sink = func(batch []engine.Result) {
+			annotated.add(batch)
+			rep.report(batch)
+		}
+	}
+	eng.Run(runCtx, rep.status.track(jobs), sink)
+	err = rep.finish()
+	if annotated != nil {
+		if werr := writeAnnotated(opts, annotated); werr != nil {
+			fmt.Fprintf(opts.IO.ErrOut, "keyctl: %v; the results above and in the audit log stand\n", werr)
+			if err == nil {
+				err = &cmdutil.ExitError{Code: exit.Unexpected}
+			}
+		} else if opts.IO.IsStderrTTY() {
+			fmt.Fprintf(opts.IO.ErrOut, "Annotated report written to %s (secrets replaced by fingerprints).\n", opts.ReportOut)
+		}
+	}
+	return err
 }
 
 // confirmBatch asks a person at a terminal before a batch of more than one
@@ -375,6 +403,8 @@ func checkSecretFlags(opts *RevokeOptions) error {
 		return cmdutil.FlagErrorf("--token-stdin and the secrets both read standard input; put the credential in KEYCTL_<PROVIDER>_TOKEN or the config")
 	case len(opts.IDs) > 0:
 		return cmdutil.FlagErrorf("give key ids or leaked secrets, not both")
+	case opts.ReportOut != "" && (opts.ReportFormat == "" || opts.From == "-"):
+		return cmdutil.FlagErrorf("--report-out writes a scanner report back annotated: it needs the report as a file, --from REPORT (not standard input)")
 	case opts.From != "" && opts.ReportFormat == "":
 		return cmdutil.FlagErrorf("--from takes key ids; leaked secrets come with --secrets-from (or a scanner report with --from REPORT --format …)")
 	}

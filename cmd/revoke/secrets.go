@@ -44,7 +44,7 @@ func (b *batch) secretJobs(entries iter.Seq[secretEntry]) iter.Seq[engine.Job] {
 }
 
 func (b *batch) secretJob(e secretEntry) engine.Job {
-	j := engine.Job{Line: e.Line, Location: e.Location, ID: "-"}
+	j := engine.Job{Line: e.Line, Location: e.Location, Finding: e.Index, ID: "-"}
 	where := ""
 	switch {
 	case e.Location != nil && e.Location.File != "" && e.Location.Line > 0:

@@ -251,7 +251,7 @@ func (e *Engine) Paces() []Pace {
 }
 
 func skipped(j Job) Result {
-	return Result{Provider: j.Provider.Info().Name, ID: j.ID, Line: j.Line, Seq: j.seq, Outcome: providers.Skipped,
+	return Result{Provider: j.Provider.Info().Name, ID: j.ID, Line: j.Line, Finding: j.Finding, Location: j.Location, Seq: j.seq, Outcome: providers.Skipped,
 		ExitCode: exit.Interrupted, Message: "not sent: interrupted before this key's turn"}
 }
 
@@ -260,7 +260,7 @@ func rejected(j Job) Result {
 	if j.Provider != nil {
 		name = j.Provider.Info().Name
 	}
-	return Result{Provider: name, ID: j.ID, Line: j.Line, Seq: j.seq, Outcome: j.Reject.State,
+	return Result{Provider: name, ID: j.ID, Line: j.Line, Finding: j.Finding, Location: j.Location, Seq: j.seq, Outcome: j.Reject.State,
 		ExitCode: j.Reject.Code, Message: j.Reject.Message}
 }
 
@@ -275,7 +275,7 @@ type attempt struct {
 // process runs one job's attempt loop.
 func (e *Engine) process(ctx context.Context, j Job, l *lane, global chan struct{}) Result {
 	start := e.Clock.Now()
-	res := Result{Provider: j.Provider.Info().Name, ID: j.ID, Line: j.Line, Seq: j.seq, Place: j.Target.Place()}
+	res := Result{Provider: j.Provider.Info().Name, ID: j.ID, Line: j.Line, Finding: j.Finding, Seq: j.seq, Place: j.Target.Place()}
 	finish := func(state providers.State, code exit.Code, msg string) Result {
 		res.Outcome, res.ExitCode = state, code
 		res.Message = e.Secrets.String(msg)

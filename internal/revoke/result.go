@@ -25,6 +25,7 @@ type Result struct {
 	RetryAfter *time.Time      `json:"retry_after,omitempty"` // when the provider said to try again
 	RequestID  string          `json:"request_id,omitempty"`  // the provider's id of the last request, for its support
 	Line       int             `json:"line,omitempty"`        // input line, for --from
+	Finding    int             `json:"finding,omitempty"`     // 1-based position in a scanner report
 	Request    *Preview        `json:"request,omitempty"`     // the request a dry run would send
 	// Method is how a leaked secret was handled (revoke_by_secret,
 	// lookup+revoke, id_from_secret+revoke, verify); "" for a key id.
@@ -78,6 +79,7 @@ type Job struct {
 	Flow     providers.Flow
 	Secret   string
 	Location *Location
+	Finding  int // 1-based position in a scanner report, 0 otherwise
 
 	seq int
 }

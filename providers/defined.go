@@ -318,6 +318,7 @@ func (e *MissingParamError) Error() string {
 type vars struct {
 	id     string
 	secret string
+	batch  []string // the secrets of a batch request, in place of the array holding {secret}
 }
 
 // value returns the value of one request placeholder.
@@ -520,7 +521,11 @@ func (p *Defined) body(b *BodyDef, t Target, v vars, h http.Header) ([]byte, err
 		return []byte(f.Encode()), nil
 	}
 	var firstErr error
-	doc := mapStrings(b.JSON, func(s string) string {
+	tmpl := b.JSON
+	if len(v.batch) > 0 {
+		tmpl = batchArray(tmpl, v.batch)
+	}
+	doc := mapStrings(tmpl, func(s string) string {
 		out, err := p.expandString(s, t, v, nil)
 		if err != nil && firstErr == nil {
 			firstErr = err
@@ -533,6 +538,37 @@ func (p *Defined) body(b *BodyDef, t Target, v vars, h http.Header) ([]byte, err
 	h.Set("Content-Type", "application/json")
 	return json.Marshal(doc)
 }
+
+// batchArray copies a JSON template with the array holding "{secret}"
+// holding every secret of the batch instead; its strings are literal, so
+// they are marked to pass through expansion unchanged.
+func batchArray(v any, secrets []string) any {
+	switch x := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[k] = batchArray(e, secrets)
+		}
+		return out
+	case []any:
+		if len(x) == 1 && x[0] == "{secret}" {
+			out := make([]any, len(secrets))
+			for i, s := range secrets {
+				out[i] = literal(s)
+			}
+			return out
+		}
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = batchArray(e, secrets)
+		}
+		return out
+	}
+	return v
+}
+
+// literal is a string that is not a template.
+type literal string
 
 // mapStrings copies a YAML value, replacing each string through fn.
 func mapStrings(v any, fn func(string) string) any {

@@ -177,6 +177,9 @@ type SecretOperation struct {
 	// Propagation is how long the provider documents a revocation may take
 	// to be seen (verify retries until then), as a Go duration.
 	Propagation string `yaml:"propagation"`
+	// Batch is how many secrets one revoke_by_secret request may carry:
+	// the JSON body's array holding "{secret}" then holds them all.
+	Batch int `yaml:"batch"`
 }
 
 // RequestDef is the request on the wire.

@@ -34,6 +34,24 @@ type Flow interface {
 	Plan() string
 }
 
+// BatchCall is one request revoking many secrets at once (GitHub takes up
+// to 1,000): every secret of the batch shares its answer.
+func BatchCall(p SecretHandler, t Target, secrets []string) (*Call, error) {
+	b, ok := p.(interface {
+		BatchRequest(Target, []string) (*Request, error)
+	})
+	if !ok {
+		return nil, fmt.Errorf("%s has no batch revocation", p.Info().Title)
+	}
+	req, err := b.BatchRequest(t, secrets)
+	if err != nil {
+		return nil, err
+	}
+	return &Call{Step: OpRevokeBySecret, Request: req, Classify: func(status int, h http.Header, body []byte) Outcome {
+		return p.SecretClassify(OpRevokeBySecret, status, h, body)
+	}}, nil
+}
+
 // VerifyBackoff is how long verification waits between checks of a
 // secret that still works, doubling up to the propagation budget.
 var VerifyBackoff = time.Second

@@ -43,6 +43,9 @@ type SecretPlan struct {
 	// says what authenticates that request: secret, credential or none.
 	BySecret     bool
 	BySecretAuth string
+	// Batch is how many secrets one by-secret request may carry (0 or 1:
+	// one each).
+	Batch int
 	// Lookup: a request made with the secret finds its id, then the id is
 	// revoked with the configured credential.
 	Lookup     bool
@@ -113,6 +116,7 @@ func (p *Defined) SecretPlan() SecretPlan {
 	var sp SecretPlan
 	if op := p.ops[OpRevokeBySecret]; op != nil {
 		sp.BySecret, sp.BySecretAuth = true, op.auth
+		sp.Batch = p.def.RevokeBySecret.Batch
 	}
 	if op := p.ops[OpLookup]; op != nil {
 		sp.Lookup, sp.LookupAuth = true, op.auth
@@ -143,6 +147,15 @@ func (p *Defined) SecretRequest(op string, t Target, secret, id string) (*Reques
 		return nil, fmt.Errorf("empty secret")
 	}
 	return p.build(o, t, vars{secret: secret})
+}
+
+// BatchRequest builds one revoke_by_secret request carrying many secrets.
+func (p *Defined) BatchRequest(t Target, secrets []string) (*Request, error) {
+	o := p.ops[OpRevokeBySecret]
+	if o == nil || len(secrets) == 0 {
+		return nil, fmt.Errorf("%s has no batch revocation", p.info.Title)
+	}
+	return p.build(o, t, vars{secret: secrets[0], batch: secrets})
 }
 
 // SecretClassify reads the answer to one operation.

@@ -85,6 +85,16 @@ func (d *Definition) checkSecret(c *checker) {
 			}
 			checkJSONPath(c, field+".id", op.ID)
 		}
+		if op.Batch != 0 {
+			switch {
+			case field != "revoke_by_secret":
+				c.fail(field+".batch", "only revoke_by_secret sends secrets in batches")
+			case op.Batch < 1 || op.Batch > 10000:
+				c.fail(field+".batch", "%d: the documented number of secrets per request, 1 to 10000", op.Batch)
+			case op.Auth == "secret" || op.Request.Body == nil || !arrayHolds(op.Request.Body.JSON, "{secret}"):
+				c.fail(field+".batch", "a batch puts its secrets in a JSON body array holding \"{secret}\", in a request the secret does not authenticate")
+			}
+		}
 		if op.Propagation != "" {
 			if dur, err := time.ParseDuration(op.Propagation); err != nil || dur <= 0 || dur > 5*time.Minute {
 				c.fail(field+".propagation", "%q: a Go duration up to 5m (30s)", op.Propagation)
@@ -97,6 +107,29 @@ func (d *Definition) checkSecret(c *checker) {
 	if d.Lookup != nil && d.Secret != nil && d.Secret.ID != nil {
 		c.fail("lookup", "give lookup or secret.id, not both: the id is either looked up or read from the secret")
 	}
+}
+
+// arrayHolds reports whether a JSON template has an array whose one
+// element is the string leaf.
+func arrayHolds(v any, leaf string) bool {
+	switch x := v.(type) {
+	case map[string]any:
+		for _, e := range x {
+			if arrayHolds(e, leaf) {
+				return true
+			}
+		}
+	case []any:
+		if len(x) == 1 && x[0] == leaf {
+			return true
+		}
+		for _, e := range x {
+			if arrayHolds(e, leaf) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // eachTemplate calls fn with every template of a request.

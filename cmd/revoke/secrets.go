@@ -33,14 +33,81 @@ func (o *RevokeOptions) secretMode() bool {
 
 // secretJobs decides each secret: its provider, its fingerprint, the flow
 // of requests that revokes (or verifies) it.
+// Secrets of a provider that revokes many per request (GitHub takes up to
+// 1,000) are sent as batches, filled in input order and flushed at the end.
 func (b *batch) secretJobs(entries iter.Seq[secretEntry]) iter.Seq[engine.Job] {
 	return func(yield func(engine.Job) bool) {
+		pending := map[string][]engine.Job{}
+		var order []string
+		flush := func(key string) bool {
+			group := pending[key]
+			delete(pending, key)
+			for _, j := range groupJobs(group) {
+				if !yield(j) {
+					return false
+				}
+			}
+			return true
+		}
 		for e := range entries {
-			if !yield(b.secretJob(e)) {
+			j := b.secretJob(e)
+			size := b.batchSize(j)
+			if size <= 1 {
+				if !yield(j) {
+					return
+				}
+				continue
+			}
+			key := j.Provider.Info().Name + "\x00" + j.Target.Place().Key()
+			if _, ok := pending[key]; !ok {
+				order = append(order, key)
+			}
+			pending[key] = append(pending[key], j)
+			if len(pending[key]) >= size && !flush(key) {
+				return
+			}
+		}
+		for _, key := range order {
+			if !flush(key) {
 				return
 			}
 		}
 	}
+}
+
+// batchSize is how many secrets j may share a request with: 1 unless its
+// provider revokes by secret in batches and nothing per secret follows
+// (a verification).
+func (b *batch) batchSize(j engine.Job) int {
+	if j.Reject != nil || j.Flow == nil || j.Flow.Method() != providers.OpRevokeBySecret || b.opts.verifyOnly {
+		return 1
+	}
+	plan := j.Provider.(providers.SecretHandler).SecretPlan()
+	if b.opts.Verify && plan.Verify {
+		return 1
+	}
+	return plan.Batch
+}
+
+// groupJobs makes one batch job of jobs with one provider and target.
+func groupJobs(group []engine.Job) []engine.Job {
+	if len(group) <= 1 {
+		return group
+	}
+	first := group[0]
+	secrets := make([]string, len(group))
+	for i, m := range group {
+		secrets[i] = m.Secret
+	}
+	call, err := providers.BatchCall(first.Provider.(providers.SecretHandler), first.Target, secrets)
+	if err != nil { // a parameter missing, say: each secret says so
+		for i := range group {
+			group[i].Flow = nil
+			group[i].Reject = &engine.Rejection{State: providers.Failed, Code: exit.Usage, Message: err.Error() + "; nothing sent"}
+		}
+		return group
+	}
+	return []engine.Job{{Provider: first.Provider, Target: first.Target, ID: fmt.Sprintf("%d secrets", len(group)), Group: group, Call: call}}
 }
 
 func (b *batch) secretJob(e secretEntry) engine.Job {

@@ -109,7 +109,7 @@ func (s *status) track(jobs iter.Seq[engine.Job]) iter.Seq[engine.Job] {
 		for j := range jobs {
 			if j.Reject == nil {
 				s.mu.Lock()
-				s.lane(j.Provider.Info().Name).queued++
+				s.lane(j.Provider.Info().Name).queued += max(len(j.Group), 1)
 				s.mu.Unlock()
 			}
 			if !yield(j) {

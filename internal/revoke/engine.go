@@ -110,6 +110,12 @@ func (e *Engine) Run(ctx context.Context, jobs iter.Seq[Job], sink Sink) {
 			started[l]++
 			workers.Go(func() {
 				for j := range l.jobs {
+					if len(j.Group) > 0 {
+						for _, r := range e.batch(ctx, j, l, global) {
+							results <- r
+						}
+						continue
+					}
 					results <- e.process(ctx, j, l, global)
 				}
 			})
@@ -134,13 +140,17 @@ func (e *Engine) Run(ctx context.Context, jobs iter.Seq[Job], sink Sink) {
 				continue
 			}
 			if ctx.Err() != nil {
-				results <- skipped(j)
+				for _, r := range skippedAll(j) {
+					results <- r
+				}
 				continue
 			}
 			select {
 			case laneFor(j.Provider).jobs <- j:
 			case <-ctx.Done():
-				results <- skipped(j)
+				for _, r := range skippedAll(j) {
+					results <- r
+				}
 			}
 		}
 	}()

@@ -2,6 +2,7 @@ package revoke
 
 import (
 	"context"
+	"fmt"
 	"encoding/base64"
 	"net/url"
 	"strconv"
@@ -141,4 +142,58 @@ func spellings(secret string) []string {
 		base64.StdEncoding.EncodeToString([]byte(secret)),
 		base64.RawURLEncoding.EncodeToString([]byte(secret)),
 	}
+}
+
+// batch sends one request for a group of secrets and reports each member
+// with the answer they share.
+func (e *Engine) batch(ctx context.Context, j Job, l *lane, global chan struct{}) []Result {
+	start := e.Clock.Now()
+	res := Result{Provider: j.Provider.Info().Name, Seq: j.seq, Place: j.Target.Place(), Method: providers.OpRevokeBySecret}
+	finish := func(state providers.State, code exit.Code, msg string) Result {
+		res.Outcome, res.ExitCode = state, code
+		res.Message = e.Secrets.String(msg)
+		res.DurationMS = e.Clock.Now().Sub(start).Milliseconds()
+		return res
+	}
+	var shared Result
+	switch {
+	case e.DryRun:
+		res.Request = preview(j.Call.Request)
+		shared = finish(providers.DryRun, exit.OK, fmt.Sprintf("would send %s (one request for %d secrets)", res.Request.String(), len(j.Group)))
+	case ctx.Err() != nil:
+		return skippedAll(j)
+	default:
+		out, end := e.exchange(ctx, j, l, global, &res, finish, j.Call.Request, j.Call.Classify)
+		if end != nil {
+			shared = *end
+		} else {
+			shared = finish(out.State, out.Code, out.Message)
+		}
+		if len(j.Group) > 1 {
+			shared.Message += fmt.Sprintf(" (one request for %d secrets)", len(j.Group))
+		}
+	}
+	for _, m := range j.Group { // the answer is shared: mask every member's secret once
+		shared = maskSecret(shared, m)
+	}
+	out := make([]Result, len(j.Group))
+	for i, m := range j.Group {
+		r := shared
+		r.ID, r.Line, r.Finding, r.Location, r.Seq = m.ID, m.Line, m.Finding, m.Location, j.seq
+		out[i] = r
+	}
+	return out
+}
+
+// skippedAll is the result of every key of a job never sent.
+func skippedAll(j Job) []Result {
+	if len(j.Group) == 0 {
+		return []Result{skipped(j)}
+	}
+	out := make([]Result, len(j.Group))
+	for i, m := range j.Group {
+		m.seq = j.seq
+		out[i] = skipped(m)
+	}
+	return out
 }

@@ -80,6 +80,10 @@ type Job struct {
 	Secret   string
 	Location *Location
 	Finding  int // 1-based position in a scanner report, 0 otherwise
+	// Group, with Call, is a batch: one request for many secrets of one
+	// provider, each member reported as its own result.
+	Group []Job
+	Call  *providers.Call
 
 	seq int
 }

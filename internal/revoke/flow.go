@@ -2,8 +2,8 @@ package revoke
 
 import (
 	"context"
-	"fmt"
 	"encoding/base64"
+	"fmt"
 	"net/url"
 	"strconv"
 	"strings"

@@ -234,11 +234,15 @@ func Annotate(in io.Reader, f Format, out io.Writer, lookup func(index int) (Ann
 		u.set("keyctl", annotationObject(index, ann, found, fd.Err))
 		index++
 	}
-	placeholder := func(reason string) {
+	placeholder := func(reason string, member bool) {
 		ann, found := lookup(index)
-		o := &object{}
-		o.set("keyctl", annotationObject(index, ann, found, reason))
-		encodeValue(w, o)
+		a := annotationObject(index, ann, found, reason)
+		if member {
+			w.WriteString(`"keyctl":`)
+			encodeValue(w, a)
+		} else {
+			encodeValue(w, &object{keys: []string{"keyctl"}, vals: []any{a}})
+		}
 		index++
 	}
 	for {
@@ -249,7 +253,7 @@ func Annotate(in io.Reader, f Format, out io.Writer, lookup func(index int) (Ann
 		case evRecord:
 			root, units, err := recordUnits(sch, ev)
 			if err != "" {
-				placeholder(err)
+				placeholder(err, false)
 				break
 			}
 			if len(units) == 0 {
@@ -262,10 +266,10 @@ func Annotate(in io.Reader, f Format, out io.Writer, lookup func(index int) (Ann
 			}
 			encodeValue(w, root)
 		case evOversize:
-			placeholder(oversizeMessage(ev))
+			placeholder(oversizeMessage(ev), false)
 		case evMalformed:
 			w.WriteString(ev.sep)
-			placeholder(ev.msg)
+			placeholder(ev.msg, ev.member)
 			w.WriteString(ev.closers)
 			if ev.fatal {
 				w.WriteByte('\n')

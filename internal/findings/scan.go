@@ -78,6 +78,7 @@ type event struct {
 	msg     string // evMalformed: what is wrong; never any of the bytes
 	fatal   bool
 	sep     string
+	member  bool // a replacement goes inside an object, as a member
 	closers string
 }
 
@@ -138,8 +139,11 @@ func (s *scanner) consume(pass bool) byte {
 func (s *scanner) fail(offset int64, msg string) event {
 	s.done = true
 	ev := event{kind: evMalformed, offset: offset, msg: msg, fatal: true, record: s.records}
-	if n := len(s.stack); n > 0 && s.stack[n-1].state == stAfterElem {
-		ev.sep = ","
+	if n := len(s.stack); n > 0 {
+		ev.member = s.stack[n-1].kind == frameEnvelope
+		if s.stack[n-1].state == stAfterElem {
+			ev.sep = ","
+		}
 	}
 	for i := len(s.stack) - 1; i >= 0; i-- {
 		if s.stack[i].kind == frameArray {
@@ -290,6 +294,7 @@ func (s *scanner) topObject() (event, bool) {
 			s.r.Discard(len(key))
 			s.off += int64(len(key))
 			prefix = append(prefix, key...)
+			colon := false
 			for {
 				c, err := s.r.ReadByte()
 				if err != nil {
@@ -298,10 +303,11 @@ func (s *scanner) topObject() (event, bool) {
 				}
 				s.off++
 				prefix = append(prefix, c)
-				if isSpace(c) || c == ':' {
+				if isSpace(c) || (c == ':' && !colon) {
+					colon = colon || c == ':'
 					continue
 				}
-				if c == '[' {
+				if c == '[' && colon {
 					// An envelope: what was read passes through as is.
 					if s.out != nil {
 						s.out.Write(prefix)
@@ -337,22 +343,43 @@ func (s *scanner) envelopeMember(top *frame, b byte) (event, bool) {
 		top.state = stAfterSep
 		return event{}, false
 	case b == '"' && top.state == stAfterSep:
-		if err := s.pass(); err != nil { // the key
-			return s.readFault(err), true
+		// The member is read whole before any of it is written, so that a
+		// report cut inside it still gets a valid annotated report.
+		at := s.off
+		key, _, over, err := s.capture(nil, 0)
+		if err != nil || over {
+			return s.memberFault(at, err), true
 		}
-		c, err := s.peekNonSpace()
-		if err != nil {
-			return s.readFault(err), true
+		m := append([]byte(nil), key...)
+		colon := false
+		for {
+			c, err := s.r.ReadByte()
+			if err != nil {
+				return s.memberFault(at, err), true
+			}
+			if !isSpace(c) && (c != ':' || colon) {
+				s.r.UnreadByte()
+				break
+			}
+			s.off++
+			colon = colon || c == ':'
+			m = append(m, c)
 		}
-		if c != ':' {
+		if !colon {
 			return s.fail(s.off, fmt.Sprintf("malformed JSON at byte %d in the report's envelope: expected ':'; the rest of the report was not read", s.off)), true
 		}
-		s.consume(true)
-		if _, err := s.peekNonSpace(); err != nil {
-			return s.readFault(err), true
+		val, size, over, err := s.capture(nil, 0)
+		if err != nil {
+			return s.memberFault(at, err), true
 		}
-		if err := s.pass(); err != nil {
-			return s.readFault(err), true
+		if s.out != nil {
+			s.out.Write(m)
+			if over {
+				// Report metadata too large to hold: left out, and said so.
+				fmt.Fprintf(s.out, `{"keyctl":"this member of %d bytes is left out of the annotated report"}`, size)
+			} else {
+				s.out.Write(val)
+			}
 		}
 		top.state = stAfterElem
 		return event{}, false
@@ -360,22 +387,22 @@ func (s *scanner) envelopeMember(top *frame, b byte) (event, bool) {
 	return s.fail(s.off, fmt.Sprintf("malformed JSON at byte %d in the report's envelope; the rest of the report was not read", s.off)), true
 }
 
-// pass copies one JSON value through to out without keeping it.
-func (s *scanner) pass() error {
-	_, _, _, err := s.walk(nil, 0, false)
-	return err
+// memberFault stops at a fault inside an envelope member.
+func (s *scanner) memberFault(at int64, err error) event {
+	if errors.Is(err, errNotJSON) {
+		return s.fail(at, fmt.Sprintf("malformed JSON at byte %d in the report's envelope; the rest of the report was not read", at))
+	}
+	if err == nil {
+		return s.fail(at, fmt.Sprintf("a member name at byte %d in the report's envelope is over %d bytes; the rest of the report was not read", at, MaxRecordBytes))
+	}
+	return s.readFault(err)
 }
 
-// capture reads one JSON value, keeping at most MaxRecordBytes of it.
-// prefix and depth continue a value whose start was already read.
+// capture reads one JSON value, keeping at most MaxRecordBytes of it;
+// over says it was larger, and then nothing of it is kept. prefix and depth
+// continue a value whose start was already read. It checks only what it
+// needs to find the value's end; the record's decoder checks the rest.
 func (s *scanner) capture(prefix []byte, depth int) (raw []byte, size int64, over bool, err error) {
-	return s.walk(prefix, depth, true)
-}
-
-// walk reads one JSON value. keep collects it (bounded); otherwise it is
-// passed through to out. It checks only what it needs to find the value's
-// end; the record's decoder checks the rest.
-func (s *scanner) walk(prefix []byte, depth int, keep bool) (raw []byte, size int64, over bool, err error) {
 	buf := append(s.buf[:0], prefix...)
 	defer func() {
 		if cap(buf) <= 64<<10 {
@@ -385,10 +412,6 @@ func (s *scanner) walk(prefix []byte, depth int, keep bool) (raw []byte, size in
 	size = int64(len(prefix))
 	add := func(b byte) {
 		size++
-		if !keep {
-			s.write(b)
-			return
-		}
 		if over {
 			return
 		}

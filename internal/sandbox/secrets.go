@@ -188,6 +188,12 @@ func (s *Sandbox) serveSecret(e *emulated, ops []*secretOp, w http.ResponseWrite
 			e.answerOp(w, o, st, id, c)
 			return
 		}
+		// A secret that authenticates its own revocation (Buildkite) and
+		// no longer works is refused, whether or not 401 is documented.
+		if o.op.Auth == "secret" {
+			e.answerOp(w, o, http.StatusUnauthorized, id, nil)
+			return
+		}
 		// A provider that accepts any secret (GitHub, Hugging Face) does so.
 		st, c, _ := o.answerFor("submitted", "revoked")
 		e.answerOp(w, o, st, id, c)

@@ -21,3 +21,18 @@ func TestARevokedSecretIsRefused(t *testing.T) {
 		t.Errorf("unknown token: %d %s, want 401", a.status, a.raw)
 	}
 }
+
+// TestARevokedSecretIsRefusedWhereNoDeadAnswerIsDocumented: a token that
+// authenticates its own revocation (Buildkite documents only 204) is not
+// revoked a second time: the emulator refuses it with 401.
+func TestARevokedSecretIsRefusedWhereNoDeadAnswerIsDocumented(t *testing.T) {
+	_, srv, _ := newServer(t, Options{})
+	url := srv.URL + "/buildkite/v2/access-token"
+	const token = "Bearer bkua_SandboxLeakEXAMPLE0000000000000000000000000001"
+	if a := del(t, url, "Authorization", token); a.status != http.StatusNoContent {
+		t.Fatalf("first revocation: %d %s, want 204", a.status, a.raw)
+	}
+	if a := del(t, url, "Authorization", token); a.status != http.StatusUnauthorized {
+		t.Errorf("second revocation: %d %s, want 401", a.status, a.raw)
+	}
+}

@@ -67,7 +67,15 @@ func MarkdownDetails(defs []*Definition) string {
 		if d.BaseURL == "" {
 			fmt.Fprintf(&b, "- base URL: set per account: %s; `KEYCTL_%s_BASE_URL`, `--base-url` or `providers.%s.base_url` (nothing is sent until it is set)\n", mdCell(d.BaseURLDescribe), strings.ToUpper(i.Name), i.Name)
 		}
-		fmt.Fprintf(&b, "- credential: %s, sent as `%s`; `KEYCTL_%s_TOKEN` or `providers.%s.token`\n", mdCell(i.Credential), i.Auth, strings.ToUpper(i.Name), i.Name)
+		// A provider whose leaked secrets authenticate their own revocation
+		// (Slack) or need nothing (GitHub) takes no credential to set.
+		usesCredential := d.HasRevoke()
+		for _, op := range d.secretOps() {
+			usesCredential = usesCredential || op.Auth == "credential"
+		}
+		if usesCredential {
+			fmt.Fprintf(&b, "- credential: %s, sent as `%s`; `KEYCTL_%s_TOKEN` or `providers.%s.token`\n", mdCell(i.Credential), i.Auth, strings.ToUpper(i.Name), i.Name)
+		}
 		for _, prm := range d.Params {
 			fmt.Fprintf(&b, "- parameter `%s`: %s; `--param %s=…`, `KEYCTL_%s_%s` or `providers.%s.%s`\n", prm.Name, mdCell(prm.Describe), prm.Name, strings.ToUpper(i.Name), strings.ToUpper(prm.Name), i.Name, prm.Name)
 		}

@@ -56,6 +56,9 @@ func TestDocsAskNoCredentialOfSelfRevokingSecrets(t *testing.T) {
 		if md := providers.MarkdownDetails([]*providers.Definition{d}); strings.Contains(md, "KEYCTL_"+strings.ToUpper(name)+"_TOKEN") {
 			t.Errorf("%s's docs ask for a credential it never uses:\n%s", name, md)
 		}
+		if row := providers.MarkdownTable([]*providers.Definition{d}); strings.Contains(row, "KEYCTL_"+strings.ToUpper(name)+"_TOKEN") {
+			t.Errorf("%s's README row asks for a credential it never uses:\n%s", name, row)
+		}
 	}
 	if md := providers.MarkdownDetails([]*providers.Definition{defs.Builtin("gitlab").Definition()}); !strings.Contains(md, "KEYCTL_GITLAB_TOKEN") {
 		t.Error("GitLab's docs no longer say where its credential goes")

@@ -29,10 +29,25 @@ func MarkdownTable(defs []*Definition) string {
 		if i.DefaultBaseURL == "" {
 			base = "set per account: " + mdCell(i.BaseURLDescribe)
 		}
-		fmt.Fprintf(&b, "| [`%s`](docs/providers.md#%s) | %s: `KEYCTL_%s_TOKEN` | `%s`, `%s` | %s | %s | %s |\n",
-			i.Name, i.Name, mdCell(i.Credential), strings.ToUpper(i.Name), i.Endpoint, i.Auth, SecretSupport(p), base, confidenceText(i))
+		credential := mdCell(i.Credential)
+		if d.usesCredential() {
+			credential += ": `KEYCTL_" + strings.ToUpper(i.Name) + "_TOKEN`"
+		}
+		fmt.Fprintf(&b, "| [`%s`](docs/providers.md#%s) | %s | `%s`, `%s` | %s | %s | %s |\n",
+			i.Name, i.Name, credential, i.Endpoint, i.Auth, SecretSupport(p), base, confidenceText(i))
 	}
 	return b.String()
+}
+
+// usesCredential reports whether any request of the definition sends the
+// configured credential: a provider whose leaked secrets authenticate their
+// own revocation (Slack) or need nothing (GitHub) takes none.
+func (d *Definition) usesCredential() bool {
+	uses := d.HasRevoke()
+	for _, op := range d.secretOps() {
+		uses = uses || op.Auth == "credential"
+	}
+	return uses
 }
 
 // MarkdownDetails is docs/providers.md: every definition's request and the
@@ -67,7 +82,9 @@ func MarkdownDetails(defs []*Definition) string {
 		if d.BaseURL == "" {
 			fmt.Fprintf(&b, "- base URL: set per account: %s; `KEYCTL_%s_BASE_URL`, `--base-url` or `providers.%s.base_url` (nothing is sent until it is set)\n", mdCell(d.BaseURLDescribe), strings.ToUpper(i.Name), i.Name)
 		}
-		fmt.Fprintf(&b, "- credential: %s, sent as `%s`; `KEYCTL_%s_TOKEN` or `providers.%s.token`\n", mdCell(i.Credential), i.Auth, strings.ToUpper(i.Name), i.Name)
+		if d.usesCredential() {
+			fmt.Fprintf(&b, "- credential: %s, sent as `%s`; `KEYCTL_%s_TOKEN` or `providers.%s.token`\n", mdCell(i.Credential), i.Auth, strings.ToUpper(i.Name), i.Name)
+		}
 		for _, prm := range d.Params {
 			fmt.Fprintf(&b, "- parameter `%s`: %s; `--param %s=…`, `KEYCTL_%s_%s` or `providers.%s.%s`\n", prm.Name, mdCell(prm.Describe), prm.Name, strings.ToUpper(i.Name), strings.ToUpper(prm.Name), i.Name, prm.Name)
 		}

@@ -65,6 +65,9 @@ func TestSandboxAgainstTheDescriptions(t *testing.T) {
 	scenarios := map[string][]step{}
 	ds := describedProviders(t)
 	for _, d := range ds {
+		if !d.def.HasRevoke() { // these scenarios revoke by id; a provider may revoke by secret only
+			continue
+		}
 		var active []string
 		for _, k := range sb.Keys() {
 			if k.Provider == d.name && k.State == sandbox.Active && k.Note == "" {

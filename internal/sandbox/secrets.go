@@ -180,12 +180,20 @@ func (s *Sandbox) serveSecret(e *emulated, ops []*secretOp, w http.ResponseWrite
 			e.answerOp(w, o, st, id, c)
 			return
 		}
-		if st, c, ok := o.answerFor("already_revoked", "not_found"); ok && k != nil {
+		// A provider authenticated by the secret refuses a revoked or
+		// unknown one (Slack's invalid_auth, GitLab's 401): dead.
+		if st, c, ok := o.answerFor("already_revoked", "not_found", "dead"); ok && k != nil {
 			e.answerOp(w, o, st, id, c)
 			return
 		}
-		if st, c, ok := o.answerFor("not_found"); ok {
+		if st, c, ok := o.answerFor("not_found", "dead"); ok {
 			e.answerOp(w, o, st, id, c)
+			return
+		}
+		// A secret that authenticates its own revocation (Buildkite) and
+		// no longer works is refused, whether or not 401 is documented.
+		if o.op.Auth == "secret" {
+			e.answerOp(w, o, http.StatusUnauthorized, id, nil)
 			return
 		}
 		// A provider that accepts any secret (GitHub, Hugging Face) does so.

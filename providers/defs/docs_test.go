@@ -2,6 +2,7 @@ package defs_test
 
 import (
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/keyctl/keyctl/providers"
@@ -43,5 +44,23 @@ func TestEveryBuiltinHasItsOpenAPIDescription(t *testing.T) {
 		if _, err := defs.FS.Open(d.Name + providers.OpenAPISuffix); err != nil {
 			t.Errorf("%s has no %s%s beside it", d.File(), d.Name, providers.OpenAPISuffix)
 		}
+	}
+}
+
+// TestDocsAskNoCredentialOfSelfRevokingSecrets: a provider whose leaked
+// secrets revoke themselves (Slack) or need no authentication (GitHub) is
+// not documented as needing a KEYCTL_<NAME>_TOKEN.
+func TestDocsAskNoCredentialOfSelfRevokingSecrets(t *testing.T) {
+	for _, name := range []string{"github", "slack"} {
+		d := defs.Builtin(name).Definition()
+		if md := providers.MarkdownDetails([]*providers.Definition{d}); strings.Contains(md, "KEYCTL_"+strings.ToUpper(name)+"_TOKEN") {
+			t.Errorf("%s's docs ask for a credential it never uses:\n%s", name, md)
+		}
+		if row := providers.MarkdownTable([]*providers.Definition{d}); strings.Contains(row, "KEYCTL_"+strings.ToUpper(name)+"_TOKEN") {
+			t.Errorf("%s's README row asks for a credential it never uses:\n%s", name, row)
+		}
+	}
+	if md := providers.MarkdownDetails([]*providers.Definition{defs.Builtin("gitlab").Definition()}); !strings.Contains(md, "KEYCTL_GITLAB_TOKEN") {
+		t.Error("GitLab's docs no longer say where its credential goes")
 	}
 }

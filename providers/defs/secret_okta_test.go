@@ -20,10 +20,10 @@ var _ = addFlows(
 		state: providers.Revoked, code: exit.Unverified},
 	secretFlowCase{name: "forbidden", provider: "okta", secret: oktaSecret, revoke: true,
 		exchanges: []exchange{{method: "DELETE", uri: "/api/v1/api-tokens/current", header: oktaAuth, status: 403, answer: `{"errorCode":"E0000006","errorSummary":"You do not have permission to perform the requested action","errorLink":"E0000006","errorId":"x","errorCauses":[]}`}},
-		state: providers.Failed, code: exit.Permission},
+		state:     providers.Failed, code: exit.Permission},
 	secretFlowCase{name: "verify live", provider: "okta", secret: oktaSecret, method: "verify",
 		exchanges: []exchange{{method: "GET", uri: "/api/v1/users/me", header: oktaAuth, status: 200, answer: `{"id":"00u1","status":"ACTIVE"}`}},
-		state: providers.Live, code: exit.StillLive},
+		state:     providers.Live, code: exit.StillLive},
 )
 
 var _ = addAnswers(

@@ -35,7 +35,7 @@ var _ = addFlows(
 		state: providers.Failed, code: exit.Unexpected},
 	secretFlowCase{name: "verify live", provider: "launchdarkly", secret: ldSecret, method: "verify",
 		exchanges: []exchange{{method: "GET", uri: "/api/v2/caller-identity", header: map[string]string{"Authorization": ldSecret}, status: 200, answer: `{"tokenId":"t1"}`}},
-		state: providers.Live, code: exit.StillLive},
+		state:     providers.Live, code: exit.StillLive},
 )
 
 var _ = addAnswers(

@@ -179,3 +179,35 @@ func TestSecretAnswers(t *testing.T) {
 		}
 	}
 }
+
+// TestSecretDetection: a secret of a documented format is taken as its
+// provider's; a family another provider owns is never claimed by a shorter
+// prefix (an Anthropic admin key is not an OpenAI key).
+func TestSecretDetection(t *testing.T) {
+	cases := map[string]string{
+		"sk-proj-SandboxLeakEXAMPLE0001":                                   "openai",
+		"sk-SandboxLeakEXAMPLE0001":                                        "openai",
+		"sk-admin-SandboxLeakEXAMPLE0001":                                  "openaiadmin",
+		"sk-ant-api03-SandboxLeakEXAMPLE0001":                              "anthropic",
+		"sk-ant-admin01-SandboxLeakEXAMPLE01":                              "",
+		"sk-lw-lwleak1_SandboxSecretEXAMPLE1":                              "langwatch",
+		"sk-lw-SandboxProjectKeyEXAMPLE":                                   "",
+		"cfut_SandboxLeakEXAMPLE00000000001":                               "cloudflare",
+		"cfat_SandboxLeakEXAMPLE00000000001":                               "cloudflareaccount",
+		"cmVmdSandboxLeakEXAMPLE00000000000000000000000000000000000000001": "jfrog",
+		"cmVmdSandboxLeakEXAMPLE-too-short":                                "",
+		"vercel-SandboxLeakEXAMPLE0001":                                    "",
+	}
+	for secret, want := range cases {
+		got := ""
+		if cs := providers.Candidates(secret); len(cs) > 0 {
+			got = cs[0].Provider.Info().Name
+			if len(cs) > 1 && len(cs[1].Format.Prefix) == len(cs[0].Format.Prefix) {
+				got = "ambiguous"
+			}
+		}
+		if got != want {
+			t.Errorf("%s: detected as %q, want %q", secret, got, want)
+		}
+	}
+}

@@ -133,7 +133,7 @@ func addFlows(cs ...secretFlowCase) bool {
 // takes a secret only when it is named: its loose format neither detects
 // it (it would claim anyone's secret) nor masks the words of a message.
 func TestLooseFormats(t *testing.T) {
-	for _, name := range []string{"vercel", "okta", "jfrog", "launchdarkly"} {
+	for _, name := range []string{"vercel", "okta", "jfrog", "launchdarkly", "contentful", "cloudflare", "cloudflareaccount"} {
 		p := defs.Builtin(name)
 		f, ok := p.MatchSecret("anything-at-all")
 		if !ok || !f.Loose {

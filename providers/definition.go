@@ -155,6 +155,11 @@ type SecretFormat struct {
 	Name    string `yaml:"name"`
 	Pattern string `yaml:"pattern"` // matches the whole secret
 	Prefix  string `yaml:"prefix"`  // the documented public prefix, shown in fingerprints
+	// Loose marks a shape the provider does not document (any token): it
+	// lets a named provider take the secret, but never detects a provider
+	// (it would claim every other provider's secrets) nor masks text (it
+	// would mask every word of a message).
+	Loose bool `yaml:"loose"`
 }
 
 // DeriveID reads the key id out of the secret.

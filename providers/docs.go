@@ -232,7 +232,11 @@ func secretDetails(b *strings.Builder, d *Definition) {
 	}
 	b.WriteString("\n\n")
 	for _, f := range d.Secret.Formats {
-		fmt.Fprintf(b, "- format %s: `%s`\n", mdCell(f.Name), strings.ReplaceAll(f.Pattern, "|", "\\|"))
+		fmt.Fprintf(b, "- format %s: `%s`", mdCell(f.Name), strings.ReplaceAll(f.Pattern, "|", "\\|"))
+		if f.Loose {
+			b.WriteString(" (not documented: taken only when the provider is named, never detected)")
+		}
+		b.WriteString("\n")
 	}
 	if d.Secret.ID != nil {
 		fmt.Fprintf(b, "- the key id is read from the secret: `%s`", strings.ReplaceAll(d.Secret.ID.Pattern, "|", "\\|"))

@@ -83,7 +83,7 @@ type compiledFormat struct {
 // with <secret>: a server echoing a secret cannot make keyctl print it.
 func (p *Defined) MaskSecrets(text string) string {
 	for _, f := range p.formats {
-		if f.anywhere != nil && (f.Prefix == "" || strings.Contains(text, f.Prefix)) {
+		if f.anywhere != nil && !f.Loose && (f.Prefix == "" || strings.Contains(text, f.Prefix)) {
 			text = f.anywhere.ReplaceAllString(text, "<secret>")
 		}
 	}
@@ -101,11 +101,14 @@ func (p *Defined) SecretFormats() []SecretFormat {
 	return out
 }
 
-// MatchSecret reports the format a secret has, if any.
+// MatchSecret reports the format a secret has, if any: a documented one
+// before a loose one.
 func (p *Defined) MatchSecret(secret string) (SecretFormat, bool) {
-	for _, f := range p.formats {
-		if f.re.MatchString(secret) {
-			return f.SecretFormat, true
+	for _, loose := range []bool{false, true} {
+		for _, f := range p.formats {
+			if f.Loose == loose && f.re.MatchString(secret) {
+				return f.SecretFormat, true
+			}
 		}
 	}
 	return SecretFormat{}, false
@@ -211,7 +214,7 @@ func lastRunes(s string, n int) string {
 
 // Candidates are the providers whose documented formats match a secret,
 // with the prefix of the format that matched, best match (longest prefix)
-// first. It parses every built-in definition on first use.
+// first; a loose format never makes a provider a candidate. It parses every built-in definition on first use.
 func Candidates(secret string) []Candidate {
 	var out []Candidate
 	for _, name := range Names() {
@@ -225,7 +228,7 @@ func Candidates(secret string) []Candidate {
 		if !ok {
 			continue
 		}
-		if f, ok := m.MatchSecret(secret); ok {
+		if f, ok := m.MatchSecret(secret); ok && !f.Loose {
 			out = append(out, Candidate{Provider: p, Format: f})
 		}
 	}

@@ -73,7 +73,7 @@ func runSecretFlow(t *testing.T, c secretFlowCase) {
 	defer srv.Close()
 	p := defs.Builtin(c.provider)
 	u, _ := url.Parse(srv.URL + c.basePath)
-	flow := providers.SecretFlow(p, providers.Target{BaseURL: u, Token: c.cred, Params: c.params}, c.secret, c.revoke, c.verify)
+	flow := providers.SecretFlow(p, providers.Target{BaseURL: u, Token: c.cred, Params: c.params}, c.secret, providers.FlowOptions{Revoke: c.revoke, Verify: c.verify})
 	if c.method != "" && flow.Method() != c.method {
 		t.Errorf("method %s, want %s", flow.Method(), c.method)
 	}

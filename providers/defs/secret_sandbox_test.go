@@ -65,7 +65,7 @@ func TestSandboxPlaysSecrets(t *testing.T) {
 				t.Errorf("the seeded secret has none of the documented formats")
 			}
 			for i, revoke := range []bool{false, true} {
-				o := drive(t, providers.SecretFlow(p, tgt, k.Secret(), revoke, true))
+				o := drive(t, providers.SecretFlow(p, tgt, k.Secret(), providers.FlowOptions{Revoke: revoke, Verify: true}))
 				if o.State != w[i].state || o.Code != w[i].code {
 					t.Errorf("revoke=%v: %s/%d (%s), want %s/%d", revoke, o.State, o.Code, o.Message, w[i].state, w[i].code)
 				}

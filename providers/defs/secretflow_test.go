@@ -86,7 +86,7 @@ func runSecret(t *testing.T, s *secretServer, provider, basePath, secret string,
 		t.Fatal(err)
 	}
 	p := defs.Builtin(provider)
-	flow := providers.SecretFlow(p, providers.Target{BaseURL: base}, secret, revoke, verify)
+	flow := providers.SecretFlow(p, providers.Target{BaseURL: base}, secret, providers.FlowOptions{Revoke: revoke, Verify: verify})
 	var prev *providers.Outcome
 	for range 1000 {
 		call, final := flow.Next(prev)
@@ -132,15 +132,4 @@ func builtRequest(t *testing.T, provider, op, secret string) *providers.Request 
 		t.Errorf("%s %s: the secret is in the URL %s", provider, op, r.URL)
 	}
 	return r
-}
-
-// detected is the provider keyctl picks for a secret without a provider
-// argument: the one whose documented format has the longest prefix, "" if
-// none or a tie.
-func detected(secret string) string {
-	c := providers.Candidates(secret)
-	if len(c) == 0 || (len(c) > 1 && len(c[0].Format.Prefix) == len(c[1].Format.Prefix)) {
-		return ""
-	}
-	return c[0].Provider.Info().Name
 }

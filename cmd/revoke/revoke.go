@@ -164,7 +164,7 @@ func revokeRun(ctx context.Context, opts *RevokeOptions) error {
 		for _, id := range opts.IDs {
 			// Parameters set elsewhere than --param are checked with the credential.
 			var missing *providers.MissingParamError
-			if _, err := p.Request(probe, id); err != nil && !errors.As(err, &missing) {
+			if _, err := p.Request(probe, id); err != nil && !errors.As(err, &missing) && !errors.Is(err, providers.ErrNoCredential) {
 				return err
 			}
 		}

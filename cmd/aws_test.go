@@ -12,6 +12,7 @@ import (
 	awssdk "github.com/aws/aws-sdk-go-v2/aws"
 
 	"github.com/keyctl/keyctl/internal/exit"
+	"github.com/keyctl/keyctl/internal/sandbox"
 	"github.com/keyctl/keyctl/internal/sigv4verify"
 	"github.com/keyctl/keyctl/internal/testutil"
 )
@@ -185,5 +186,45 @@ func TestAWSTemporaryKeyIsRefusedBeforeAnything(t *testing.T) {
 	}
 	if n := len(srv.Requests()); n != 0 {
 		t.Errorf("%d requests sent", n)
+	}
+}
+
+func TestAWSRevokeInTheSandbox(t *testing.T) {
+	dir := isolateAWS(t)
+	// Real credentials in the environment are not what a rehearsal signs with.
+	t.Setenv("AWS_ACCESS_KEY_ID", awsAdmin.AccessKeyID)
+	t.Setenv("AWS_SECRET_ACCESS_KEY", awsAdmin.SecretAccessKey)
+	auditPath := filepath.Join(dir, "audit.jsonl")
+	code, stdout, stderr := run(t, nil, "revoke", "--sandbox", "aws", "AKIASANDBOXDEMO00001", "AKIASANDBOXBOB000001", "--param", "user_name=Bob", "--audit-log", auditPath)
+	if code != exit.NotFound {
+		t.Fatalf("exit %d, want %d (Bob's key under user_name Bob, the demo key the signing user's); stderr %s", code, exit.NotFound, stderr)
+	}
+	got := byID(results(t, stdout))
+	if got["aws/AKIASANDBOXDEMO00001"].Outcome != "not_found" || got["aws/AKIASANDBOXBOB000001"].Outcome != "revoked" {
+		t.Errorf("results %+v", got)
+	}
+	recs := readAudit(t, auditPath)
+	if len(recs) != 2 || !recs[0].Sandbox || recs[0].Params["user_name"] != "Bob" {
+		t.Errorf("audit %+v: a rehearsal is recorded as the sandbox's, with its user_name", recs)
+	}
+}
+
+func TestAWSRehearsalAgainstAStandaloneSandbox(t *testing.T) {
+	dir := isolateAWS(t)
+	srv := sandboxEnv(t, sandbox.Options{})
+	set, _, _ := sandbox.CredentialEnv("aws")
+	for _, kv := range set {
+		t.Setenv(kv[0], kv[1])
+	}
+	auditPath := filepath.Join(dir, "audit.jsonl")
+	code, stdout, stderr := run(t, nil, "revoke", "aws", "AKIASANDBOXDEMO00002", "--audit-log", auditPath)
+	if code != exit.OK {
+		t.Fatalf("exit %d; stderr %s", code, stderr)
+	}
+	if rs := results(t, stdout); rs[0].Outcome != "revoked" {
+		t.Errorf("results %+v", rs)
+	}
+	if recs := readAudit(t, auditPath); len(recs) != 1 || !recs[0].Sandbox || recs[0].BaseURL != srv.URL+"/aws" {
+		t.Errorf("audit %+v: the sandbox's credentials mark a rehearsal", recs)
 	}
 }

@@ -87,7 +87,7 @@ const NoSpaceToken = "sandbox-liveavatar-nospace-key"
 func Providers() []string {
 	var out []string
 	for _, p := range providers.All() {
-		if _, ok := p.(*providers.Defined); ok {
+		if _, ok := p.(*providers.Defined); ok || natives[p.Info().Name] != nil {
 			out = append(out, p.Info().Name)
 		}
 	}
@@ -125,6 +125,7 @@ func New(opts Options) *Sandbox {
 		s.keys[p.Info().Name] = map[string]*Key{}
 	}
 	s.seed()
+	s.seedNatives()
 	return s
 }
 
@@ -211,7 +212,9 @@ func (s *Sandbox) Create(provider string) (Key, error) {
 	}
 	s.seq++
 	format := provider + "_new_%d"
-	if sb := s.providers[provider].def.Sandbox; sb != nil && sb.NewID != "" {
+	if n := natives[provider]; n != nil {
+		format = n.newID
+	} else if sb := s.providers[provider].def.Sandbox; sb != nil && sb.NewID != "" {
 		format = sb.NewID
 	}
 	id := fmt.Sprintf(format, s.seq)
@@ -240,6 +243,9 @@ func (s *Sandbox) Handler() http.Handler {
 			continue
 		}
 		mux.Handle(e.route, s.provider(name, func(w http.ResponseWriter, r *http.Request) { s.serve(e, w, r) }))
+	}
+	for name, n := range natives {
+		mux.Handle(n.route, s.provider(name, func(w http.ResponseWriter, r *http.Request) { n.serve(s, w, r) }))
 	}
 	mux.HandleFunc("GET /_sandbox/keys", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, s.Keys())
@@ -307,6 +313,10 @@ func (s *Sandbox) limited(provider string) (retryAfter int, limited bool) {
 
 // rateLimited answers 429 in the provider's own error shape.
 func (s *Sandbox) rateLimited(provider string, w http.ResponseWriter) {
+	if n := natives[provider]; n != nil {
+		n.rateLimited(w)
+		return
+	}
 	s.providers[provider].answer(w, http.StatusTooManyRequests, "")
 }
 

@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"encoding/json"
 	"io"
 	"net/http"
 	"os"
@@ -226,5 +227,56 @@ func TestAWSRehearsalAgainstAStandaloneSandbox(t *testing.T) {
 	}
 	if recs := readAudit(t, auditPath); len(recs) != 1 || !recs[0].Sandbox || recs[0].BaseURL != srv.URL+"/aws" {
 		t.Errorf("audit %+v: the sandbox's credentials mark a rehearsal", recs)
+	}
+}
+
+func TestAWSProvidersShowsTheAWSChain(t *testing.T) {
+	isolateAWS(t)
+	code, stdout, stderr := run(t, nil, "providers", "aws", "-o", "json")
+	if code != exit.OK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var row struct {
+		Configured     bool   `json:"configured"`
+		Source         string `json:"credential_source"`
+		CredentialFrom string `json:"credential_from"`
+		Params         []struct {
+			Name     string `json:"name"`
+			Optional bool   `json:"optional"`
+		} `json:"params"`
+		Answers []struct {
+			Status int `json:"status"`
+		} `json:"answers"`
+		Sources []string `json:"sources"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &row); err != nil {
+		t.Fatal(err)
+	}
+	if row.Configured || !strings.Contains(row.CredentialFrom, "AWS_PROFILE") || len(row.Params) != 1 || !row.Params[0].Optional ||
+		len(row.Answers) < 10 || len(row.Sources) == 0 {
+		t.Errorf("row %+v", row)
+	}
+	t.Setenv("AWS_ACCESS_KEY_ID", awsAdmin.AccessKeyID)
+	t.Setenv("AWS_SECRET_ACCESS_KEY", awsAdmin.SecretAccessKey)
+	_, table, _ := run(t, nil, "providers", "-o", "table")
+	var line string
+	for _, l := range strings.Split(table, "\n") {
+		if strings.HasPrefix(l, "aws ") {
+			line = l
+		}
+	}
+	if !strings.Contains(line, "configured (AWS chain: env AWS_ACCESS_KEY_ID)") || !strings.Contains(line, "user_name (optional)") || strings.Contains(table, "KEYCTL_AWS_TOKEN") {
+		t.Errorf("aws row %q", line)
+	}
+	if strings.Contains(table, awsAdmin.SecretAccessKey) {
+		t.Error("the secret access key is shown")
+	}
+}
+
+func TestAWSRefusesTokenStdin(t *testing.T) {
+	isolateAWS(t)
+	code, _, stderr := run(t, nil, "revoke", "aws", "AKIAIOSFODNN7EXAMPLE", "--token-stdin", "--no-audit")
+	if code != exit.Usage || !strings.Contains(stderr, "keyctl providers aws") {
+		t.Errorf("exit %d, stderr %s", code, stderr)
 	}
 }

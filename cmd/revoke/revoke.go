@@ -85,7 +85,8 @@ line; without one, each line is "PROVIDER ID", "PROVIDER,ID" or a JSON object
 lines starting with # are skipped.
 
 The credential comes from --token-stdin, KEYCTL_<PROVIDER>_TOKEN or the config
-file (token_command, token_file, token_env or token), never from an argument.
+file (token_command, token_file, token_env or token), never from an argument;
+AWS's from the AWS credential chain (AWS_ACCESS_KEY_ID…, AWS_PROFILE, SSO).
 The exit code tells scripts what happened: see 'keyctl help exit-codes'.`,
 		Example: `  keyctl revoke lava sk_123
   keyctl revoke --sandbox lava sk_demo_1

@@ -115,10 +115,9 @@ func (a *Adapter) Info() providers.Info {
 		DefaultBaseURL: DefaultBaseURL,
 		Endpoint:       "POST / Action=" + Action + "&Version=" + APIVersion + "&AccessKeyId={id}[&UserName={param.user_name}]",
 		Auth:           "AWS Signature Version 4 (service iam, region us-east-1), signed by the AWS SDK",
-		Credential: "AWS credentials allowed iam:DeleteAccessKey on the key's user, from the AWS SDK's default chain " +
-			"(AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_SESSION_TOKEN, AWS_PROFILE with ~/.aws/config and ~/.aws/credentials, SSO, web identity, container or instance role); no KEYCTL_AWS_TOKEN",
-		IDPattern:  IDPattern,
-		Confidence: "official-openapi",
+		Credential:     "AWS credentials allowed iam:DeleteAccessKey on the key's user (an administrator's, or the user's own where a self-service policy allows it)",
+		IDPattern:      IDPattern,
+		Confidence:     "official-openapi",
 	}
 }
 

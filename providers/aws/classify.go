@@ -27,34 +27,45 @@ type queryError struct {
 
 // answer is what keyctl reports for one documented error code.
 type answer struct {
-	state providers.State
-	code  exit.Code
-	hint  string
+	status int // the documented HTTP status
+	code   string
+	state  providers.State
+	exit   exit.Code
+	hint   string
 }
 
-// answers maps every error code the IAM model and AWS's common errors
-// document for DeleteAccessKey. Where AWS's pages and its CLI spell a code
-// two ways (AccessDenied, AccessDeniedException), both are listed.
-var answers = map[string]answer{
-	"NoSuchEntity": {providers.NotFound, exit.NotFound,
+// documented lists every error the IAM model documents for DeleteAccessKey
+// and AWS's common errors. Where AWS's pages and its CLI spell a code two
+// ways (AccessDenied, AccessDeniedException), both are listed.
+var documented = []answer{
+	{404, "NoSuchEntity", providers.NotFound, exit.NotFound,
 		"no such key in the signing credentials' account, or no such user_name: keys are managed only inside their own account (check the AWS profile and --param user_name); a key already deleted needs nothing"},
-	"LimitExceeded": {providers.Failed, exit.Conflict,
+	{409, "LimitExceeded", providers.Failed, exit.Conflict,
 		"IAM documents LimitExceeded for DeleteAccessKey without explaining it for a delete; try again later"},
-	"ServiceFailure":        {providers.Failed, exit.Server, "an unknown failure inside IAM; try again later"},
-	"InternalFailure":       {providers.Failed, exit.Server, "an unknown failure inside AWS; try again later"},
-	"AccessDenied":          {providers.Failed, exit.Permission, accessDenied},
-	"AccessDeniedException": {providers.Failed, exit.Permission, accessDenied},
-	"InvalidClientTokenId": {providers.Failed, exit.Auth,
+	{500, "ServiceFailure", providers.Failed, exit.Server, "an unknown failure inside IAM; try again later"},
+	{500, "InternalFailure", providers.Failed, exit.Server, "an unknown failure inside AWS; try again later"},
+	{403, "AccessDenied", providers.Failed, exit.Permission, accessDenied},
+	{403, "AccessDeniedException", providers.Failed, exit.Permission, accessDenied},
+	{403, "InvalidClientTokenId", providers.Failed, exit.Auth,
 		"the signing access key id does not exist in AWS's records: check the AWS credentials (AWS_ACCESS_KEY_ID, AWS_PROFILE) and that the base URL is the key's partition"},
-	"SignatureDoesNotMatch": {providers.Failed, exit.Auth,
+	{403, "SignatureDoesNotMatch", providers.Failed, exit.Auth,
 		"the signature does not match: the secret access key is not the signing access key id's (check the AWS credentials), or the system clock is off"},
-	"IncompleteSignature": {providers.Failed, exit.Auth,
+	{400, "IncompleteSignature", providers.Failed, exit.Auth,
 		"AWS found the signature incomplete; something between keyctl and AWS (a proxy) may have changed the request"},
-	"ExpiredToken":          {providers.Failed, exit.Auth, expiredToken},
-	"ExpiredTokenException": {providers.Failed, exit.Auth, expiredToken},
-	"Throttling":            {providers.Failed, exit.RateLimited, throttling},
-	"ThrottlingException":   {providers.Failed, exit.RateLimited, throttling},
+	{403, "ExpiredToken", providers.Failed, exit.Auth, expiredToken},
+	{403, "ExpiredTokenException", providers.Failed, exit.Auth, expiredToken},
+	{400, "Throttling", providers.Failed, exit.RateLimited, throttling},
+	{400, "ThrottlingException", providers.Failed, exit.RateLimited, throttling},
 }
+
+// answers indexes documented by code.
+var answers = func() map[string]answer {
+	m := make(map[string]answer, len(documented))
+	for _, a := range documented {
+		m[a.code] = a
+	}
+	return m
+}()
 
 const (
 	accessDenied = "the signing credentials may not iam:DeleteAccessKey on the key's user (arn:aws:iam::ACCOUNT:user/NAME): use credentials allowed to, such as an administrator's"
@@ -77,7 +88,7 @@ func (a *Adapter) Classify(status int, header http.Header, body []byte) provider
 		}
 		msg = providers.Clean(fmt.Sprintf("%s (%s)", msg, code))
 		if ans, ok := answers[qe.Error.Code]; ok {
-			return providers.Outcome{State: ans.state, Code: ans.code, Message: providers.WithHint(msg, ans.hint)}
+			return providers.Outcome{State: ans.state, Code: ans.exit, Message: providers.WithHint(msg, ans.hint)}
 		}
 		return providers.FromStatus(status, header, msg)
 	}

@@ -22,16 +22,16 @@ func (a *Adapter) LoadCredential(ctx context.Context) (providers.LoadedCredentia
 		return providers.LoadedCredential{}, fmt.Errorf("aws: reading the AWS configuration: %v; check AWS_PROFILE, AWS_CONFIG_FILE and ~/.aws/config; nothing sent", err)
 	}
 	if cfg.Credentials == nil {
-		return providers.LoadedCredential{}, fmt.Errorf("aws: %s", missingHint)
+		return providers.LoadedCredential{}, fmt.Errorf("aws: %s; nothing sent", missingHint)
 	}
 	creds, err := cfg.Credentials.Retrieve(ctx)
 	if err != nil {
-		return providers.LoadedCredential{}, fmt.Errorf("aws: no AWS credentials (%v): %s", err, missingHint)
+		return providers.LoadedCredential{}, fmt.Errorf("aws: no AWS credentials (%v): %s; nothing sent", err, missingHint)
 	}
 	return loaded(creds, creds.Source), nil
 }
 
-const missingHint = "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary ones), or AWS_PROFILE naming a profile of ~/.aws/config (aws configure, aws sso login); nothing sent"
+const missingHint = "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary ones), or AWS_PROFILE naming a profile of ~/.aws/config (aws configure, aws sso login)"
 
 func loaded(creds awssdk.Credentials, origin string) providers.LoadedCredential {
 	return providers.LoadedCredential{

@@ -280,3 +280,39 @@ func TestAWSRefusesTokenStdin(t *testing.T) {
 		t.Errorf("exit %d, stderr %s", code, stderr)
 	}
 }
+
+func TestAWSThrottlingIsRetriedWithBackoff(t *testing.T) {
+	isolateAWS(t)
+	t.Setenv("AWS_ACCESS_KEY_ID", awsAdmin.AccessKeyID)
+	t.Setenv("AWS_SECRET_ACCESS_KEY", awsAdmin.SecretAccessKey)
+	var calls sync.Mutex
+	n := 0
+	srv := newIAMServer(t, awsAdmin, func(w http.ResponseWriter, r *http.Request) {
+		calls.Lock()
+		n++
+		first := n == 1
+		calls.Unlock()
+		if first {
+			testutil.Respond(w, 400, `<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded</Message></Error><RequestId>1</RequestId></ErrorResponse>`, "Content-Type", "text/xml")
+			return
+		}
+		testutil.Respond(w, 200, deleted, "Content-Type", "text/xml")
+	})
+	clock := testutil.NewClock()
+	code, stdout, stderr := run(t, clock, "revoke", "aws", "AKIAIOSFODNN7EXAMPLE", "--base-url", srv.URL, "--no-audit")
+	if code != exit.OK {
+		t.Fatalf("exit %d; stderr %s", code, stderr)
+	}
+	rs := results(t, stdout)
+	if len(rs) != 1 || rs[0].Outcome != "revoked" || rs[0].Attempts != 2 {
+		t.Errorf("results %+v, want revoked on the second attempt", rs)
+	}
+	if clock.Waited() <= 0 {
+		t.Error("the retry did not back off")
+	}
+	for _, err := range srv.errs {
+		if err != nil {
+			t.Errorf("signature: %v (the retried request must still verify)", err)
+		}
+	}
+}

@@ -36,6 +36,10 @@ type Outcome struct {
 	// cooldown after a key is created), not the provider: other keys go on
 	// instead of pausing with it.
 	KeyOnly bool
+	// Throttled says the provider refused for load in a status other than
+	// 429 (AWS's Throttling, a 400): the engine retries it with backoff and
+	// slows down, as it does a 429.
+	Throttled bool
 }
 
 // FromStatus is the generic reading of a status code. Adapters start from it

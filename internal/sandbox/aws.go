@@ -53,6 +53,7 @@ var awsNative = &native{
 	route: "POST /aws/",
 	serve: serveIAM,
 	rateLimited: func(w http.ResponseWriter) {
+		w.Header().Del("Retry-After") // IAM documents none
 		iamError(w, http.StatusBadRequest, "Sender", "Throttling", "Rate exceeded")
 	},
 	env: [][2]string{

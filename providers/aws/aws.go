@@ -34,12 +34,17 @@ const (
 	Action = "DeleteAccessKey"
 )
 
-// regions are the SigV4 regions of IAM's documented hosts outside the
-// commercial partition; any other host (a proxy, the sandbox, a test
-// server, the commercial endpoints) is signed for us-east-1.
+// regions are the SigV4 regions of IAM's hosts outside the commercial
+// partition, from IAM's endpoint rule set (botocore's
+// endpoint-rule-set-1.json); any other host (a proxy, the sandbox, a test
+// server, the commercial and FIPS endpoints) is signed for us-east-1.
 var regions = map[string]string{
-	"iam.cn-north-1.amazonaws.com.cn": "cn-north-1",
-	"iam.us-gov.amazonaws.com":        "us-gov-west-1",
+	"iam.cn-north-1.amazonaws.com.cn":    "cn-north-1",
+	"iam.us-gov.amazonaws.com":           "us-gov-west-1",
+	"iam.us-iso-east-1.c2s.ic.gov":       "us-iso-east-1",
+	"iam.us-isob-east-1.sc2s.sgov.gov":   "us-isob-east-1",
+	"iam.eu-isoe-west-1.cloud.adc-e.uk":  "eu-isoe-west-1",
+	"iam.us-isof-south-1.csp.hci.ic.gov": "us-isof-south-1",
 }
 
 // IDPattern is the documented long-term access key id: the prefix AKIA and

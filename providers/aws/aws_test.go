@@ -216,6 +216,9 @@ func TestAWSClassifiesEveryDocumentedAnswer(t *testing.T) {
 			if o.State != c.state || o.Code != c.exit {
 				t.Fatalf("%s/%d, want %s/%d (%s)", o.State, o.Code, c.state, c.exit, o.Message)
 			}
+			if o.Throttled != (c.exit == exit.RateLimited) {
+				t.Errorf("throttled %v: only Throttling is retried like a 429", o.Throttled)
+			}
 			if !strings.HasPrefix(o.Message, "The thing & more ("+c.code+")") || !strings.Contains(o.Message, c.hint) {
 				t.Errorf("message %q, want AWS's message and code, then %q", o.Message, c.hint)
 			}

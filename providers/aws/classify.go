@@ -70,7 +70,7 @@ var answers = func() map[string]answer {
 const (
 	accessDenied = "the signing credentials may not iam:DeleteAccessKey on the key's user (arn:aws:iam::ACCOUNT:user/NAME): use credentials allowed to, such as an administrator's"
 	expiredToken = "the signing credentials' session token has expired: refresh them (aws sso login, or new temporary credentials) and re-run"
-	throttling   = "AWS is throttling requests and documents no Retry-After: re-run later with --resume"
+	throttling   = "AWS is throttling requests (it documents no Retry-After); retried with backoff within --retries and --max-wait, then re-run later with --resume"
 )
 
 // Classify reads IAM's answer. Only a 200 whose body is the operation's
@@ -88,7 +88,7 @@ func (a *Adapter) Classify(status int, header http.Header, body []byte) provider
 		}
 		msg = providers.Clean(fmt.Sprintf("%s (%s)", msg, code))
 		if ans, ok := answers[qe.Error.Code]; ok {
-			return providers.Outcome{State: ans.state, Code: ans.exit, Message: providers.WithHint(msg, ans.hint)}
+			return providers.Outcome{State: ans.state, Code: ans.exit, Message: providers.WithHint(msg, ans.hint), Throttled: ans.exit == exit.RateLimited}
 		}
 		return providers.FromStatus(status, header, msg)
 	}

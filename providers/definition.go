@@ -71,6 +71,9 @@ type Param struct {
 	// Example is a value of the documented shape: the sandbox and the
 	// contract tests send it, and the docs show it. It is not a default.
 	Example string `yaml:"example"`
+	// Optional parameters may stay unset: the request then goes without
+	// them. Only a Go adapter declares one (AWS's user_name).
+	Optional bool `yaml:"-"`
 }
 
 // SandboxValue is what a rehearsal sends when nobody set the parameter:

@@ -15,10 +15,61 @@ const (
 	TableEnd   = "<!-- end of providers table -->"
 )
 
-// MarkdownTable is the README's provider table, one row per definition.
-func MarkdownTable(defs []*Definition) string {
+// Doc is what a Go adapter says about itself where a definition's fields
+// would: 'keyctl providers NAME' and the generated docs show it the same way.
+type Doc struct {
+	Docs      string
+	Sources   []string
+	RateLimit string
+	IDExample string
+	// CredentialFrom replaces `KEYCTL_<NAME>_TOKEN` where the adapter finds
+	// its own credential (CredentialLoader).
+	CredentialFrom string
+	Notes          []string // further facts, one line each
+	Answers        []AnswerDoc
+}
+
+// Documented is a Go adapter that describes itself.
+type Documented interface {
+	Provider
+	Doc() Doc
+}
+
+// Adapters are the registered Go adapters that describe themselves,
+// sorted by name: the generated docs list them beside the definitions.
+func Adapters() []Documented {
+	mu.RLock()
+	defer mu.RUnlock()
+	var out []Documented
+	for _, p := range registry {
+		if d, ok := p.(Documented); ok {
+			out = append(out, d)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Info().Name < out[j].Info().Name })
+	return out
+}
+
+// docEntry is one provider's part of a generated document.
+type docEntry struct {
+	name string
+	text string
+}
+
+// sortedText joins entries in name order.
+func sortedText(entries []docEntry) string {
+	sort.SliceStable(entries, func(i, j int) bool { return entries[i].name < entries[j].name })
 	var b strings.Builder
-	b.WriteString("| provider | credential (env var) | request sent | leaked secret | default base URL | confidence |\n|---|---|---|---|---|---|\n")
+	for _, e := range entries {
+		b.WriteString(e.text)
+	}
+	return b.String()
+}
+
+// MarkdownTable is the README's provider table, one row per definition and
+// per documented Go adapter.
+func MarkdownTable(defs []*Definition, adapters ...Documented) string {
+	var rows []docEntry
 	for _, d := range defs {
 		p, err := NewDefined(d)
 		if err != nil {
@@ -33,10 +84,133 @@ func MarkdownTable(defs []*Definition) string {
 		if d.usesCredential() {
 			credential += ": `KEYCTL_" + strings.ToUpper(i.Name) + "_TOKEN`"
 		}
-		fmt.Fprintf(&b, "| [`%s`](docs/providers.md#%s) | %s | `%s`, `%s` | %s | %s | %s |\n",
-			i.Name, i.Name, credential, i.Endpoint, i.Auth, SecretSupport(p), base, confidenceText(i))
+		rows = append(rows, docEntry{i.Name, fmt.Sprintf("| [`%s`](docs/providers.md#%s) | %s | `%s`, `%s` | %s | %s | %s |\n",
+			i.Name, i.Name, credential, i.Endpoint, i.Auth, SecretSupport(p), base, confidenceText(i))})
+	}
+	for _, a := range adapters {
+		i, doc := a.Info(), a.Doc()
+		rows = append(rows, docEntry{i.Name, fmt.Sprintf("| [`%s`](docs/providers.md#%s) | %s: %s | `%s`, %s | %s | `%s` | %s |\n",
+			i.Name, i.Name, mdCell(i.Credential), mdCell(doc.CredentialFrom), i.Endpoint, mdCell(i.Auth), SecretSupport(a), i.DefaultBaseURL, confidenceText(i))})
+	}
+	return "| provider | credential (env var) | request sent | leaked secret | default base URL | confidence |\n|---|---|---|---|---|---|\n" + sortedText(rows)
+}
+
+// MarkdownDetails is docs/providers.md: every definition's and documented
+// Go adapter's request and the meaning of each documented answer.
+func MarkdownDetails(defs []*Definition, adapters ...Documented) string {
+	var head strings.Builder
+	head.WriteString("# Providers\n\n")
+	head.WriteString("Generated from the definitions in `providers/defs` (and the Go adapters, such as `providers/aws`) by `go run ./providers/gendocs`; do not edit.\n")
+	head.WriteString("Every request of a definition also carries `User-Agent: keyctl/<version>` and `Accept: application/json`.\n")
+	head.WriteString("An answer a definition does not list is read from its status (see the exit codes in the README);\n")
+	head.WriteString("a 2xx it does not list never counts as revoked.\n")
+	var entries []docEntry
+	for _, d := range defs {
+		if text, ok := definitionDetails(d); ok {
+			entries = append(entries, docEntry{d.Name, text})
+		}
+	}
+	for _, a := range adapters {
+		entries = append(entries, docEntry{a.Info().Name, adapterDetails(a)})
+	}
+	return head.String() + sortedText(entries)
+}
+
+// adapterDetails is a Go adapter's section of docs/providers.md.
+func adapterDetails(a Documented) string {
+	var b strings.Builder
+	i, doc := a.Info(), a.Doc()
+	fmt.Fprintf(&b, "\n## %s\n\n%s", i.Name, i.Title)
+	if doc.Docs != "" {
+		fmt.Fprintf(&b, " ([documentation](%s))", doc.Docs)
+	}
+	b.WriteString(".\n\n")
+	method, path, _ := strings.Cut(i.Endpoint, " ")
+	fmt.Fprintf(&b, "- request: `%s %s%s`, %s\n", method, i.DefaultBaseURL, path, mdCell(i.Auth))
+	fmt.Fprintf(&b, "- credential: %s; %s\n", mdCell(i.Credential), mdCell(doc.CredentialFrom))
+	for _, prm := range ParamsOf(a) {
+		opt := ""
+		if prm.Optional {
+			opt = " (optional)"
+		}
+		fmt.Fprintf(&b, "- parameter `%s`%s: %s; `--param %s=…`, `KEYCTL_%s_%s` or `providers.%s.%s`\n", prm.Name, opt, mdCell(prm.Describe), prm.Name, strings.ToUpper(i.Name), strings.ToUpper(prm.Name), i.Name, prm.Name)
+	}
+	if i.IDPattern != "" {
+		fmt.Fprintf(&b, "- key ids must match `%s` (e.g. `%s`); `--skip-id-check` sends others anyway\n", i.IDPattern, doc.IDExample)
+	}
+	for _, n := range doc.Notes {
+		fmt.Fprintf(&b, "- %s\n", mdCell(n))
+	}
+	if doc.RateLimit != "" {
+		fmt.Fprintf(&b, "- documented rate limit: %s\n", mdCell(doc.RateLimit))
+	}
+	if i.Confidence != "" {
+		fmt.Fprintf(&b, "- confidence: %s\n", i.Confidence)
+	}
+	for _, src := range doc.Sources {
+		fmt.Fprintf(&b, "- source: %s\n", mdCell(src))
+	}
+	b.WriteString("\n| status | outcome | exit | meaning |\n|---|---|---|---|\n")
+	for _, ans := range doc.Answers {
+		fmt.Fprintf(&b, "| %d | `%s` | %d (%s) | %s |\n", ans.Status, ans.Outcome, int(ans.Code), ans.Code, mdCell(strings.Join(ans.Notes, "; ")))
 	}
 	return b.String()
+}
+
+// definitionDetails is a definition's section of docs/providers.md.
+func definitionDetails(d *Definition) (string, bool) {
+	var b strings.Builder
+	p, err := NewDefined(d)
+	if err != nil {
+		return "", false
+	}
+	i := p.Info()
+	fmt.Fprintf(&b, "\n## %s\n\n", i.Name)
+	fmt.Fprintf(&b, "%s", d.Title)
+	if d.Docs != "" {
+		fmt.Fprintf(&b, " ([documentation](%s))", d.Docs)
+	}
+	b.WriteString(".\n\n")
+	if d.Experimental != "" {
+		fmt.Fprintf(&b, "**Experimental:** %s\n\n", mdCell(d.Experimental))
+	}
+	if d.HasRevoke() {
+		fmt.Fprintf(&b, "- request: `%s %s%s`\n", d.Revoke.Request.Method, d.BaseURL, d.Revoke.Request.Path)
+	} else {
+		b.WriteString("- no revocation by key id is documented: leaked secrets are revoked by value\n")
+	}
+	if d.BaseURL == "" {
+		fmt.Fprintf(&b, "- base URL: set per account: %s; `KEYCTL_%s_BASE_URL`, `--base-url` or `providers.%s.base_url` (nothing is sent until it is set)\n", mdCell(d.BaseURLDescribe), strings.ToUpper(i.Name), i.Name)
+	}
+	if d.usesCredential() {
+		fmt.Fprintf(&b, "- credential: %s, sent as `%s`; `KEYCTL_%s_TOKEN` or `providers.%s.token`\n", mdCell(i.Credential), i.Auth, strings.ToUpper(i.Name), i.Name)
+	}
+	for _, prm := range d.Params {
+		fmt.Fprintf(&b, "- parameter `%s`: %s; `--param %s=…`, `KEYCTL_%s_%s` or `providers.%s.%s`\n", prm.Name, mdCell(prm.Describe), prm.Name, strings.ToUpper(i.Name), strings.ToUpper(prm.Name), i.Name, prm.Name)
+	}
+	if d.ID.Pattern != "" {
+		fmt.Fprintf(&b, "- key ids must match `%s` (e.g. `%s`); `--skip-id-check` sends others anyway\n", d.ID.Pattern, d.ID.Example)
+	}
+	for _, w := range d.Credential.Warn {
+		fmt.Fprintf(&b, "- warning when the credential matches `%s`: %s\n", w.Pattern, mdCell(w.Message))
+	}
+	if d.RateLimit != "" {
+		fmt.Fprintf(&b, "- documented rate limit: %s\n", mdCell(d.RateLimit))
+	}
+	if d.Confidence != "" {
+		fmt.Fprintf(&b, "- confidence: %s\n", d.Confidence)
+	}
+	for _, src := range d.Sources {
+		fmt.Fprintf(&b, "- source: %s\n", mdCell(src))
+	}
+	if d.HasRevoke() {
+		b.WriteString("\n| status | outcome | exit | meaning |\n|---|---|---|---|\n")
+		for _, a := range p.DocumentedAnswers() {
+			fmt.Fprintf(&b, "| %d | `%s` | %d (%s) | %s |\n", a.Status, a.Outcome, int(a.Code), a.Code, mdCell(strings.Join(a.Notes, "; ")))
+		}
+	}
+	secretDetails(&b, d)
+	return b.String(), true
 }
 
 // usesCredential reports whether any request of the definition sends the
@@ -48,70 +222,6 @@ func (d *Definition) usesCredential() bool {
 		uses = uses || op.Auth == "credential"
 	}
 	return uses
-}
-
-// MarkdownDetails is docs/providers.md: every definition's request and the
-// meaning of each documented answer.
-func MarkdownDetails(defs []*Definition) string {
-	var b strings.Builder
-	b.WriteString("# Providers\n\n")
-	b.WriteString("Generated from the definitions in `providers/defs` by `go run ./providers/gendocs`; do not edit.\n")
-	b.WriteString("Every request also carries `User-Agent: keyctl/<version>` and `Accept: application/json`.\n")
-	b.WriteString("An answer a definition does not list is read from its status (see the exit codes in the README);\n")
-	b.WriteString("a 2xx it does not list never counts as revoked.\n")
-	for _, d := range defs {
-		p, err := NewDefined(d)
-		if err != nil {
-			continue
-		}
-		i := p.Info()
-		fmt.Fprintf(&b, "\n## %s\n\n", i.Name)
-		fmt.Fprintf(&b, "%s", d.Title)
-		if d.Docs != "" {
-			fmt.Fprintf(&b, " ([documentation](%s))", d.Docs)
-		}
-		b.WriteString(".\n\n")
-		if d.Experimental != "" {
-			fmt.Fprintf(&b, "**Experimental:** %s\n\n", mdCell(d.Experimental))
-		}
-		if d.HasRevoke() {
-			fmt.Fprintf(&b, "- request: `%s %s%s`\n", d.Revoke.Request.Method, d.BaseURL, d.Revoke.Request.Path)
-		} else {
-			b.WriteString("- no revocation by key id is documented: leaked secrets are revoked by value\n")
-		}
-		if d.BaseURL == "" {
-			fmt.Fprintf(&b, "- base URL: set per account: %s; `KEYCTL_%s_BASE_URL`, `--base-url` or `providers.%s.base_url` (nothing is sent until it is set)\n", mdCell(d.BaseURLDescribe), strings.ToUpper(i.Name), i.Name)
-		}
-		if d.usesCredential() {
-			fmt.Fprintf(&b, "- credential: %s, sent as `%s`; `KEYCTL_%s_TOKEN` or `providers.%s.token`\n", mdCell(i.Credential), i.Auth, strings.ToUpper(i.Name), i.Name)
-		}
-		for _, prm := range d.Params {
-			fmt.Fprintf(&b, "- parameter `%s`: %s; `--param %s=…`, `KEYCTL_%s_%s` or `providers.%s.%s`\n", prm.Name, mdCell(prm.Describe), prm.Name, strings.ToUpper(i.Name), strings.ToUpper(prm.Name), i.Name, prm.Name)
-		}
-		if d.ID.Pattern != "" {
-			fmt.Fprintf(&b, "- key ids must match `%s` (e.g. `%s`); `--skip-id-check` sends others anyway\n", d.ID.Pattern, d.ID.Example)
-		}
-		for _, w := range d.Credential.Warn {
-			fmt.Fprintf(&b, "- warning when the credential matches `%s`: %s\n", w.Pattern, mdCell(w.Message))
-		}
-		if d.RateLimit != "" {
-			fmt.Fprintf(&b, "- documented rate limit: %s\n", mdCell(d.RateLimit))
-		}
-		if d.Confidence != "" {
-			fmt.Fprintf(&b, "- confidence: %s\n", d.Confidence)
-		}
-		for _, src := range d.Sources {
-			fmt.Fprintf(&b, "- source: %s\n", mdCell(src))
-		}
-		if d.HasRevoke() {
-			b.WriteString("\n| status | outcome | exit | meaning |\n|---|---|---|---|\n")
-			for _, a := range p.DocumentedAnswers() {
-				fmt.Fprintf(&b, "| %d | `%s` | %d (%s) | %s |\n", a.Status, a.Outcome, int(a.Code), a.Code, mdCell(strings.Join(a.Notes, "; ")))
-			}
-		}
-		secretDetails(&b, d)
-	}
-	return b.String()
 }
 
 // AnswerDoc is one documented answer as keyctl reads it: its outcome, exit

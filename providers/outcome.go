@@ -48,6 +48,10 @@ type Outcome struct {
 	KeyOnly bool
 	// ID is the key id a lookup found.
 	ID string
+	// Throttled says the provider refused for load in a status other than
+	// 429 (AWS's Throttling, a 400): the engine retries it with backoff and
+	// slows down, as it does a 429.
+	Throttled bool
 }
 
 // FromStatus is the generic reading of a status code. Adapters start from it

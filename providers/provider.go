@@ -9,6 +9,8 @@
 package providers
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"github.com/keyctl/keyctl/internal/suggest"
 	"net/http"
@@ -38,6 +40,47 @@ type CredentialChecker interface {
 	CheckCredential(token string) (warning string)
 }
 
+// CredentialLoader is implemented by a provider that finds its credential
+// itself (AWS: the SDK's chain of environment, shared config and profiles,
+// SSO, roles) instead of KEYCTL_<NAME>_TOKEN and the config's token
+// settings. keyctl then asks for no token of its own.
+type CredentialLoader interface {
+	// LoadCredential resolves the credential; an error says what to set.
+	LoadCredential(ctx context.Context) (LoadedCredential, error)
+	// SandboxCredential is the fixed, public credential the sandbox accepts.
+	SandboxCredential() LoadedCredential
+	// CredentialSource says where the credential would come from, without
+	// reading files or the network (for 'keyctl providers').
+	CredentialSource() (origin string, ok bool)
+}
+
+// LoadedCredential is a credential a CredentialLoader found. Request gets
+// Value back as Target.Credential.
+type LoadedCredential struct {
+	Value   any
+	Secrets []string // every secret part of Value, for the scrubber
+	// Public identifies the credential without revealing it (an AWS access
+	// key id): the sandbox's credential is recognised by it.
+	Public string
+	Origin string // where it came from, never a secret
+}
+
+// ErrNoCredential is what Request of a CredentialLoader returns for a
+// target without a loaded credential, once the id has passed its checks.
+var ErrNoCredential = errors.New("no credential loaded")
+
+// ParamsOf are the extra parameters a provider takes: a definition's, or
+// those a Go adapter declares with a Params method.
+func ParamsOf(p Provider) []Param {
+	switch x := p.(type) {
+	case *Defined:
+		return x.Definition().Params
+	case interface{ Params() []Param }:
+		return x.Params()
+	}
+	return nil
+}
+
 // Info describes a provider.
 type Info struct {
 	Name           string // lower-case brand: CLI argument, env and config name
@@ -65,6 +108,8 @@ type Target struct {
 	Params map[string]string
 	// Sandbox marks a run against keyctl's emulator, not the provider.
 	Sandbox bool
+	// Credential is what a CredentialLoader loaded (Token stays empty).
+	Credential any
 }
 
 // Place is where a key is revoked, without any credential: what the audit

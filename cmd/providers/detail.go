@@ -3,6 +3,7 @@ package providers
 import (
 	"fmt"
 	"io"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/keyctl/keyctl/config"
@@ -30,11 +31,14 @@ func writeDetail(w io.Writer, r Row) error {
 		}
 		line("  now:", now)
 	}
-	cred := "missing: set " + config.EnvName(config.ProviderKey(r.Name, "token")) + " or providers." + r.Name + ".token (token_command, token_file, token_env)"
+	cred := clean(r.missing)
 	if r.Configured {
 		cred = "configured (" + clean(r.CredentialSource) + ")"
 	}
 	line("credential:", clean(r.Credential))
+	if r.CredentialFrom != "" {
+		line("  from:", clean(strings.TrimPrefix(strings.ReplaceAll(r.CredentialFrom, "`", ""), "from ")))
+	}
 	line("  sent as:", clean(r.Auth))
 	line("  now:", cred)
 	if r.IDPattern != "" {
@@ -56,6 +60,9 @@ func writeDetail(w io.Writer, r Row) error {
 			line("  example:", clean(p.Example))
 		}
 		now := "missing"
+		if p.Optional {
+			now = "unset (optional)"
+		}
 		if p.Source != "" {
 			now = clean(p.Value) + " (" + clean(p.Source) + ")"
 		}

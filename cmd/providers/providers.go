@@ -42,6 +42,11 @@ type Row struct {
 	// BaseURLDescribe is what to set when the provider has no default base
 	// URL (a host per account).
 	BaseURLDescribe string `json:"base_url_describe,omitempty"`
+	// CredentialFrom says where a provider that finds its own credential
+	// (AWS's credential chain) looks; "" for KEYCTL_<NAME>_TOKEN.
+	CredentialFrom string `json:"credential_from,omitempty"`
+	// missing is what to set when no credential is configured.
+	missing string
 }
 
 // ParamRow is an extra parameter and where its value would come from.
@@ -53,6 +58,7 @@ type ParamRow struct {
 	Default  string `json:"default,omitempty"`
 	Value    string `json:"value,omitempty"`  // the resolved value; parameters are not secrets
 	Source   string `json:"source,omitempty"` // env KEYCTL_…, the config key, default; "" when missing
+	Optional bool   `json:"optional,omitempty"`
 }
 
 // AnswerRow is one documented status and what keyctl reports for it.
@@ -106,6 +112,9 @@ its outcome and exit code, the confidence, the sources and the documentation.`,
 			}
 			return output.List(f.IO.Out, format, Rows(cfg), []string{"Provider", "Endpoint", "Auth", "Credential", "Params", "Leaked secret", "Confidence"}, func(r Row) []string {
 				cred := "missing: set " + config.EnvName(config.ProviderKey(r.Name, "token"))
+				if r.CredentialFrom != "" {
+					cred = "missing: see keyctl providers " + r.Name
+				}
 				if r.Configured {
 					cred = "configured (" + r.CredentialSource + ")"
 				}
@@ -142,28 +151,55 @@ func rowOf(cfg *config.Config, p providers.Provider) Row {
 		Secrets: providers.SecretSupport(p),
 	}
 	r.BaseURLDescribe = info.BaseURLDescribe
+	r.missing = "missing: set " + config.EnvName(config.ProviderKey(r.Name, "token")) + " or providers." + r.Name + ".token (token_command, token_file, token_env)"
+	if loader, ok := p.(providers.CredentialLoader); ok {
+		// Only the environment and whether files exist are looked at:
+		// nothing is read or sent to list providers.
+		origin, found := loader.CredentialSource()
+		r.Configured, r.CredentialSource, r.missing = found, origin, "missing: "+origin
+		if !found {
+			r.CredentialSource = ""
+		}
+	}
+	r.Params = paramRows(cfg, info.Name, providers.ParamsOf(p))
+	if a, ok := p.(providers.Documented); ok {
+		doc := a.Doc()
+		r.Docs, r.Sources, r.RateLimit, r.IDExample, r.CredentialFrom = doc.Docs, doc.Sources, doc.RateLimit, doc.IDExample, doc.CredentialFrom
+		for _, ans := range doc.Answers {
+			r.Answers = append(r.Answers, AnswerRow{Status: ans.Status, Outcome: string(ans.Outcome), Exit: int(ans.Code),
+				Meaning: strings.ReplaceAll(strings.Join(ans.Notes, "; "), "`", "")})
+		}
+		return r
+	}
 	d, defined := p.(*providers.Defined)
 	if !defined {
 		return r
 	}
 	def := d.Definition()
 	r.Docs, r.Sources, r.RateLimit, r.IDExample = def.Docs, def.Sources, def.RateLimit, def.ID.Example
-	for _, prm := range def.Params {
-		s := cfg.Get(config.ProviderKey(info.Name, prm.Name), nil, prm.Default)
-		pr := ParamRow{Name: prm.Name, Describe: prm.Describe, Pattern: prm.Pattern, Example: prm.Example, Default: prm.Default}
+	for _, a := range d.DocumentedAnswers() {
+		r.Answers = append(r.Answers, AnswerRow{Status: a.Status, Outcome: string(a.Outcome), Exit: int(a.Code),
+			Meaning: strings.ReplaceAll(strings.Join(a.Notes, "; "), "`", "")})
+	}
+	return r
+}
+
+// paramRows are a provider's parameters with where each value would come
+// from.
+func paramRows(cfg *config.Config, provider string, params []providers.Param) []ParamRow {
+	var rows []ParamRow
+	for _, prm := range params {
+		s := cfg.Get(config.ProviderKey(provider, prm.Name), nil, prm.Default)
+		pr := ParamRow{Name: prm.Name, Describe: prm.Describe, Pattern: prm.Pattern, Example: prm.Example, Default: prm.Default, Optional: prm.Optional}
 		if s.Set() {
 			pr.Value, pr.Source = s.Value, s.Origin
 			if s.Source == config.SourceEnv {
 				pr.Source = "env " + s.Origin
 			}
 		}
-		r.Params = append(r.Params, pr)
+		rows = append(rows, pr)
 	}
-	for _, a := range d.DocumentedAnswers() {
-		r.Answers = append(r.Answers, AnswerRow{Status: a.Status, Outcome: string(a.Outcome), Exit: int(a.Code),
-			Meaning: strings.ReplaceAll(strings.Join(a.Notes, "; "), "`", "")})
-	}
-	return r
+	return rows
 }
 
 // paramsCell names the parameters and says which are missing.
@@ -174,7 +210,9 @@ func (r Row) paramsCell() string {
 	parts := make([]string, len(r.Params))
 	for i, p := range r.Params {
 		parts[i] = p.Name
-		if p.Source == "" {
+		if p.Optional && p.Source == "" {
+			parts[i] += " (optional)"
+		} else if p.Source == "" {
 			parts[i] += " (missing)"
 		}
 	}

@@ -61,13 +61,9 @@ func parseParamFlags(values []string, provider string) (paramValues, error) {
 	return out, nil
 }
 
-// definedParams are the extra parameters a provider takes (none for a
-// provider written in Go).
+// definedParams are the extra parameters a provider takes.
 func definedParams(p providers.Provider) []providers.Param {
-	if d, ok := p.(*providers.Defined); ok {
-		return d.Definition().Params
-	}
-	return nil
+	return providers.ParamsOf(p)
 }
 
 func findParam(params []providers.Param, name string) (providers.Param, bool) {
@@ -131,6 +127,9 @@ func (t *targets) params(p providers.Provider) (map[string]string, error) {
 			s = t.cfg.Get(config.ProviderKey(name, prm.Name), nil, prm.Default)
 		}
 		v := s.Value
+		if v == "" && prm.Optional {
+			continue // sent without it
+		}
 		if v == "" && t.sandbox != "" {
 			v = prm.SandboxValue()
 		}

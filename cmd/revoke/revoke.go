@@ -106,7 +106,8 @@ with it returns, or by the id its format carries. --verify then asks the
 provider whether it still works: confirmed when it is dead.
 
 The credential comes from --token-stdin, KEYCTL_<PROVIDER>_TOKEN or the config
-file (token_command, token_file, token_env or token), never from an argument.
+file (token_command, token_file, token_env or token), never from an argument;
+AWS's from the AWS credential chain (AWS_ACCESS_KEY_ID…, AWS_PROFILE, SSO).
 The exit code tells scripts what happened: see 'keyctl help exit-codes'.`,
 		Example: `  keyctl revoke lava sk_123
   keyctl revoke --sandbox lava sk_demo_1
@@ -205,7 +206,7 @@ func revokeRun(ctx context.Context, opts *RevokeOptions) error {
 		for _, id := range opts.IDs {
 			// Parameters set elsewhere than --param are checked with the credential.
 			var missing *providers.MissingParamError
-			if _, err := p.Request(probe, id); err != nil && !errors.As(err, &missing) {
+			if _, err := p.Request(probe, id); err != nil && !errors.As(err, &missing) && !errors.Is(err, providers.ErrNoCredential) {
 				return err
 			}
 		}

@@ -170,10 +170,15 @@ func (t *targets) resolve(p providers.Provider) (providers.Target, error) {
 func (t *targets) resolveWith(p providers.Provider, withCredential bool) (providers.Target, error) {
 	info := p.Info()
 	skip := t.opts.SkipIDCheck
+	loader, ownCredential := p.(providers.CredentialLoader)
 	if t.sandbox != "" {
 		u, _ := url.Parse(sandbox.BaseURLs(t.sandbox)[info.Name])
 		params, err := t.params(p)
-		return providers.Target{BaseURL: u, Token: sandbox.Token(info.Name), SkipIDCheck: skip, Params: params, Sandbox: true}, err
+		tgt := providers.Target{BaseURL: u, Token: sandbox.Token(info.Name), SkipIDCheck: skip, Params: params, Sandbox: true}
+		if ownCredential {
+			tgt.Token, tgt.Credential = "", loader.SandboxCredential().Value
+		}
+		return tgt, err
 	}
 	base := t.cfg.Get(config.ProviderKey(info.Name, "base_url"), t.opts.cmd.Flags().Lookup("base-url"), info.DefaultBaseURL)
 	if base.Value == "" && info.DefaultBaseURL == "" {
@@ -186,6 +191,9 @@ func (t *targets) resolveWith(p providers.Provider, withCredential bool) (provid
 			return providers.Target{}, cmdutil.FlagErrorf("--base-url: %v", err)
 		}
 		return providers.Target{}, &config.Error{Msg: fmt.Sprintf("%s: %v", base.Origin, err)}
+	}
+	if ownCredential {
+		return t.loaded(p, loader, u, skip)
 	}
 	var token string
 	if !withCredential {
@@ -210,4 +218,27 @@ func (t *targets) resolveWith(p providers.Provider, withCredential bool) (provid
 	rehearsal := token != "" && token == sandbox.Token(info.Name)
 	params, err := t.params(p)
 	return providers.Target{BaseURL: u, Token: token, SkipIDCheck: skip, Params: params, Sandbox: rehearsal}, err
+}
+
+// loaded resolves the target of a provider that finds its own credential
+// (AWS's credential chain): no KEYCTL_<NAME>_TOKEN is asked for, and every
+// secret part of what it loaded joins the scrubber before anything is sent.
+func (t *targets) loaded(p providers.Provider, loader providers.CredentialLoader, u *url.URL, skip bool) (providers.Target, error) {
+	cred, err := loader.LoadCredential(t.ctx)
+	if err != nil {
+		if t.ctx.Err() != nil {
+			return providers.Target{}, t.ctx.Err()
+		}
+		return providers.Target{}, &config.Error{Msg: t.opts.Secrets.String(err.Error())}
+	}
+	if t.opts.Secrets != nil {
+		for _, s := range cred.Secrets {
+			t.opts.Secrets.Add(s)
+		}
+	}
+	// The sandbox's public credential marks a rehearsal, as its token does
+	// for the other providers.
+	rehearsal := cred.Public != "" && cred.Public == loader.SandboxCredential().Public
+	params, err := t.params(p)
+	return providers.Target{BaseURL: u, Credential: cred.Value, SkipIDCheck: skip, Params: params, Sandbox: rehearsal}, err
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/keyctl/keyctl/config"
 	"github.com/keyctl/keyctl/internal/cmdutil"
+	"github.com/keyctl/keyctl/providers"
 )
 
 // readTokenStdin reads --token-stdin's credential, for the provider
@@ -28,6 +29,9 @@ func readTokenStdin(ctx context.Context, opts *RevokeOptions, b *batch) (string,
 		return "", cmdutil.FlagErrorf("--token-stdin needs a provider argument: it is the credential of that one provider")
 	case opts.From == "-":
 		return "", cmdutil.FlagErrorf("--token-stdin and --from - both read standard input; put the keys in a file")
+	}
+	if _, own := b.provider.(providers.CredentialLoader); own {
+		return "", cmdutil.FlagErrorf("--token-stdin: %s finds its credential itself, not in a token: see 'keyctl providers %s'", b.provider.Info().Name, b.provider.Info().Name)
 	}
 	var (
 		line string

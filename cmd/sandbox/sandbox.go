@@ -105,7 +105,19 @@ func writeEnv(w io.Writer, root string) {
 	fmt.Fprintf(w, "# keyctl sandbox at %s\n", root)
 	for _, p := range names {
 		fmt.Fprintf(w, "export %s=%s\n", config.EnvName(config.ProviderKey(p, "base_url")), urls[p])
-		fmt.Fprintf(w, "export %s=%s\n", config.EnvName(config.ProviderKey(p, "token")), sandbox.Token(p))
+		if set, unset, own := sandbox.CredentialEnv(p); own {
+			// AWS finds its credentials in its own chain: the sandbox's go
+			// there, and a real session token is cleared so that it is
+			// never sent to the sandbox.
+			for _, kv := range set {
+				fmt.Fprintf(w, "export %s=%s\n", kv[0], shellWord(kv[1]))
+			}
+			for _, name := range unset {
+				fmt.Fprintf(w, "unset %s\n", name)
+			}
+		} else {
+			fmt.Fprintf(w, "export %s=%s\n", config.EnvName(config.ProviderKey(p, "token")), sandbox.Token(p))
+		}
 		// A provider's extra parameters take the values the sandbox
 		// expects (an Account SID in Basic auth must match).
 		params := sandbox.Params(p)

@@ -31,6 +31,23 @@ func BenchmarkOneRevokeProcess(b *testing.B) {
 			}
 		}
 	})
+	// AWS loads the AWS SDK's configuration and signs with SigV4: its cost
+	// over a token provider is what this measures.
+	iam := testutil.NewServer(&testing.T{}, func(w http.ResponseWriter, r *http.Request, n int) {
+		testutil.Respond(w, 200, `<DeleteAccessKeyResponse><ResponseMetadata><RequestId>1</RequestId></ResponseMetadata></DeleteAccessKeyResponse>`, "Content-Type", "text/xml")
+	})
+	defer iam.Close()
+	b.Run("keyctl-aws", func(b *testing.B) {
+		awsEnv := append([]string{"KEYCTL_AWS_BASE_URL=" + iam.URL, "AWS_ACCESS_KEY_ID=AKIABENCHEXAMPLE0001", "AWS_SECRET_ACCESS_KEY=bench/secret/access/key/EXAMPLE000000001",
+			"AWS_CONFIG_FILE=" + home + "/aws-config", "AWS_SHARED_CREDENTIALS_FILE=" + home + "/aws-credentials", "AWS_EC2_METADATA_DISABLED=true"}, env...)
+		for b.Loop() {
+			cmd := exec.Command(binary, "revoke", "aws", "AKIAIOSFODNN7EXAMPLE", "-o", "json")
+			cmd.Env = awsEnv
+			if out, err := cmd.CombinedOutput(); err != nil {
+				b.Fatalf("%v: %s", err, out)
+			}
+		}
+	})
 	b.Run("curl", func(b *testing.B) {
 		curl, err := exec.LookPath("curl")
 		if err != nil {

@@ -404,6 +404,12 @@ func (e *Engine) exchange(ctx context.Context, j Job, l *lane, global chan struc
 		out := classify(a.status, a.header, a.body)
 		refused = fmt.Sprintf("%s refused it with %s", j.Provider.Info().Title, providers.StatusText(a.status))
 		retryable, honour := retry.RetryableStatus(a.status)
+		verdictStatus := a.status
+		if out.Throttled {
+			// A refusal for load in another status (AWS's Throttling, a
+			// 400): retried and paced like a 429.
+			retryable, honour, verdictStatus = true, true, http.StatusTooManyRequests
+		}
 		now := e.Clock.Now()
 		asked, hasAsked := time.Duration(0), false
 		if honour {
@@ -425,7 +431,7 @@ func (e *Engine) exchange(ctx context.Context, j Job, l *lane, global chan struc
 			// fails keys with exit 9 instead of stalling the run).
 			l.ctrl.Pause(now.Add(quota.Reset))
 		}
-		l.ctrl.Done(now, sentAt, verdict(a.status, out.KeyOnly, retryable, honour), asked)
+		l.ctrl.Done(now, sentAt, verdict(verdictStatus, out.KeyOnly, retryable, honour), asked)
 		if hasQuota && !quota.Exhausted() && quota.Reset <= e.Policy.MaxWait {
 			// Spend what is left of the window; the wait for its reset is
 			// pacing, so only believed when the wait budget would cover it.

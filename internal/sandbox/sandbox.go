@@ -89,7 +89,7 @@ const NoSpaceToken = "sandbox-liveavatar-nospace-key"
 func Providers() []string {
 	var out []string
 	for _, p := range providers.All() {
-		if _, ok := p.(*providers.Defined); ok {
+		if _, ok := p.(*providers.Defined); ok || natives[p.Info().Name] != nil {
 			out = append(out, p.Info().Name)
 		}
 	}
@@ -128,6 +128,7 @@ func New(opts Options) *Sandbox {
 		s.secrets[p.Info().Name] = map[string]*Key{}
 	}
 	s.seed()
+	s.seedNatives()
 	return s
 }
 
@@ -217,7 +218,9 @@ func (s *Sandbox) Create(provider string) (Key, error) {
 	}
 	s.seq++
 	format := provider + "_new_%d"
-	if sb := s.providers[provider].def.Sandbox; sb != nil && sb.NewID != "" {
+	if n := natives[provider]; n != nil {
+		format = n.newID
+	} else if sb := s.providers[provider].def.Sandbox; sb != nil && sb.NewID != "" {
 		format = sb.NewID
 	}
 	id := fmt.Sprintf(format, s.seq)
@@ -264,6 +267,9 @@ func (s *Sandbox) Handler() http.Handler {
 			ops := byRoute[route]
 			handle(mux, route, s.provider(name, func(w http.ResponseWriter, r *http.Request) { s.serveSecret(e, ops, w, r) }))
 		}
+	}
+	for name, n := range natives {
+		mux.Handle(n.route, s.provider(name, func(w http.ResponseWriter, r *http.Request) { n.serve(s, w, r) }))
 	}
 	mux.HandleFunc("GET /_sandbox/keys", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, s.Keys())
@@ -354,6 +360,10 @@ func (s *Sandbox) limited(provider string) (retryAfter int, limited bool) {
 
 // rateLimited answers 429 in the provider's own error shape.
 func (s *Sandbox) rateLimited(provider string, w http.ResponseWriter) {
+	if n := natives[provider]; n != nil {
+		n.rateLimited(w)
+		return
+	}
 	s.providers[provider].answer(w, http.StatusTooManyRequests, "")
 }
 

@@ -4,5 +4,6 @@
 package all
 
 import (
+	_ "github.com/keyctl/keyctl/providers/aws"  // AWS IAM: SigV4-signed Query API
 	_ "github.com/keyctl/keyctl/providers/defs" // every definition in providers/defs
 )

@@ -1,5 +1,5 @@
 // Command gendocs writes the provider table in README.md and
-// docs/providers.md from the built-in definitions. Run from the repository
+// docs/providers.md from the built-in definitions and Go adapters. Run from the repository
 // root: go run ./providers/gendocs
 package main
 
@@ -8,6 +8,7 @@ import (
 	"os"
 
 	"github.com/keyctl/keyctl/providers"
+	_ "github.com/keyctl/keyctl/providers/aws" // a Go adapter, documented beside the definitions
 	"github.com/keyctl/keyctl/providers/defs"
 )
 
@@ -27,7 +28,7 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	out, err := providers.ReplaceTable(string(readme), providers.MarkdownTable(ds))
+	out, err := providers.ReplaceTable(string(readme), providers.MarkdownTable(ds, providers.Adapters()...))
 	if err != nil {
 		return err
 	}
@@ -37,5 +38,5 @@ func run() error {
 	if err := os.MkdirAll("docs", 0o755); err != nil {
 		return err
 	}
-	return os.WriteFile("docs/providers.md", []byte(providers.MarkdownDetails(ds)), 0o644)
+	return os.WriteFile("docs/providers.md", []byte(providers.MarkdownDetails(ds, providers.Adapters()...)), 0o644)
 }

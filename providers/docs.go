@@ -29,8 +29,12 @@ func MarkdownTable(defs []*Definition) string {
 		if i.DefaultBaseURL == "" {
 			base = "set per account: " + mdCell(i.BaseURLDescribe)
 		}
-		fmt.Fprintf(&b, "| [`%s`](docs/providers.md#%s) | %s: `KEYCTL_%s_TOKEN` | `%s`, `%s` | %s | %s |\n",
-			i.Name, i.Name, mdCell(i.Credential), strings.ToUpper(i.Name), i.Endpoint, i.Auth, base, confidenceText(i))
+		env := "`KEYCTL_" + strings.ToUpper(i.Name) + "_TOKEN`"
+		for _, x := range d.Credential.Extra {
+			env += " and `KEYCTL_" + strings.ToUpper(i.Name+"_"+x.Name) + "`"
+		}
+		fmt.Fprintf(&b, "| [`%s`](docs/providers.md#%s) | %s: %s | `%s`, `%s` | %s | %s |\n",
+			i.Name, i.Name, mdCell(i.Credential), env, i.Endpoint, i.Auth, base, confidenceText(i))
 	}
 	return b.String()
 }
@@ -64,6 +68,10 @@ func MarkdownDetails(defs []*Definition) string {
 			fmt.Fprintf(&b, "- base URL: set per account: %s; `KEYCTL_%s_BASE_URL`, `--base-url` or `providers.%s.base_url` (nothing is sent until it is set)\n", mdCell(d.BaseURLDescribe), strings.ToUpper(i.Name), i.Name)
 		}
 		fmt.Fprintf(&b, "- credential: %s, sent as `%s`; `KEYCTL_%s_TOKEN` or `providers.%s.token`\n", mdCell(i.Credential), i.Auth, strings.ToUpper(i.Name), i.Name)
+		for _, x := range d.Credential.Extra {
+			fmt.Fprintf(&b, "- credential `%s`: %s; `KEYCTL_%s_%s` or `providers.%s.%s` (or `%s_command`, `%s_file`, `%s_env`), like the main one\n",
+				x.Name, mdCell(x.Describe), strings.ToUpper(i.Name), strings.ToUpper(x.Name), i.Name, x.Name, x.Name, x.Name, x.Name)
+		}
 		for _, prm := range d.Params {
 			fmt.Fprintf(&b, "- parameter `%s`: %s; `--param %s=…`, `KEYCTL_%s_%s` or `providers.%s.%s`\n", prm.Name, mdCell(prm.Describe), prm.Name, strings.ToUpper(i.Name), strings.ToUpper(prm.Name), i.Name, prm.Name)
 		}

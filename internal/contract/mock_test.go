@@ -2,6 +2,8 @@ package contract
 
 import (
 	"fmt"
+
+	"github.com/keyctl/keyctl/providers"
 	"net/http"
 	"sync"
 	"testing"
@@ -39,6 +41,9 @@ func TestEveryDocumentedStatus(t *testing.T) {
 	for _, d := range ds {
 		provider := d.name
 		check, url := newChecker(t, mocks[provider])
+		if d.digest {
+			check.playDigest(contractDigest(t, provider))
+		}
 		for _, c := range d.cases {
 			t.Run(fmt.Sprintf("%s_%d", provider, c.status), func(t *testing.T) {
 				check.setPrefer(fmt.Sprintf("code=%d", c.status))
@@ -86,4 +91,24 @@ func TestTheCheckerCatchesViolations(t *testing.T) {
 			t.Errorf("%s %s with %s: no violation reported (status %d)", c.provider, c.path, c.header[0], resp.StatusCode)
 		}
 	}
+}
+
+// contractDigest is the Digest user and password keyctl sends with the
+// credentials env gives it.
+func contractDigest(t *testing.T, provider string) (user, password string) {
+	t.Helper()
+	p, err := providers.Lookup(provider)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dp := p.(*providers.Defined)
+	extra := map[string]string{}
+	for _, x := range dp.Definition().Credential.Extra {
+		extra[x.Name] = "contract-test-" + x.Name
+	}
+	a, err := dp.DigestCredentials(providers.Target{Token: token, Extra: extra})
+	if err != nil || a == nil {
+		t.Fatalf("%s: no Digest credentials: %v", provider, err)
+	}
+	return a.User, a.Password
 }

@@ -105,3 +105,18 @@ profiles:
 		t.Fatalf("exit %d, application keys sent %q\n%s", code, got, stderr)
 	}
 }
+
+// TestConfigViewShowsExtraCredentialSource: where the application key
+// comes from, never its value.
+func TestConfigViewShowsExtraCredentialSource(t *testing.T) {
+	testutil.IsolateEnv(t)
+	t.Setenv("KEYCTL_DATADOG_APPLICATION_KEY", appKey)
+	code, stdout, stderr := run(t, nil, "config", "view", "-o", "json")
+	if code != exit.OK {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	want := `{"key":"providers.datadog.application_key","value":"[REDACTED]","source":"env","origin":"env KEYCTL_DATADOG_APPLICATION_KEY"}`
+	if !strings.Contains(stdout, want) || strings.Contains(stdout+stderr, appKey) {
+		t.Errorf("config view:\n%s", stdout)
+	}
+}

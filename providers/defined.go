@@ -410,7 +410,7 @@ func (p *Defined) AuthHeaders(t Target) (http.Header, error) {
 	return h, err
 }
 
-// Digest is the Digest user and password Request answers a challenge
+// digest is the Digest user and password Request answers a challenge
 // with; nil when the provider does not use Digest.
 func (p *Defined) digest(t Target, id string) (*DigestAuth, error) {
 	a := p.def.Credential.Auth.Digest

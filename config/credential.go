@@ -30,34 +30,44 @@ type Credential struct {
 // CredentialSource says where a provider's credential would come from,
 // without running a command or reading a file. ok is false when none is set.
 func (c *Config) CredentialSource(provider string) (origin string, ok bool) {
-	env := EnvName(ProviderKey(provider, "token"))
+	return c.secretSource(provider, "token")
+}
+
+// ExtraCredentialSource is CredentialSource for a provider's extra
+// credential name (Datadog's application_key).
+func (c *Config) ExtraCredentialSource(provider, name string) (origin string, ok bool) {
+	return c.secretSource(provider, name)
+}
+
+func (c *Config) secretSource(provider, base string) (origin string, ok bool) {
+	env := EnvName(ProviderKey(provider, base))
 	if strings.TrimSpace(os.Getenv(env)) != "" {
 		return "env " + env, true
 	}
-	field, key := c.credentialField(provider)
+	field, key := c.credentialField(provider, base)
 	if field == "" {
 		return "", false
 	}
 	switch field {
-	case "token_command":
-		return fmt.Sprintf("token_command (%s: %s)", c.path, key), true
-	case "token_file":
-		return fmt.Sprintf("token_file %s (%s: %s)", c.v.GetString(key), c.path, key), true
-	case "token_env":
-		return fmt.Sprintf("token_env %s (%s: %s)", c.v.GetString(key), c.path, key), true
+	case base + "_command":
+		return fmt.Sprintf("%s (%s: %s)", field, c.path, key), true
+	case base + "_file", base + "_env":
+		return fmt.Sprintf("%s %s (%s: %s)", field, c.v.GetString(key), c.path, key), true
 	}
 	return fmt.Sprintf("file %s: %s", c.path, key), true
 }
 
-// credentialField finds the credential setting that applies: the chosen
-// profile's provider block if it sets any credential, else the top level;
-// within a block, token_command > token_file > token_env > token.
-func (c *Config) credentialField(provider string) (field, key string) {
+// credentialField finds the setting that applies for the secret base
+// ("token", or an extra credential's name): the chosen profile's provider
+// block if it sets any form of it, else the top level; within a block,
+// <base>_command > <base>_file > <base>_env > <base>.
+func (c *Config) credentialField(provider, base string) (field, key string) {
 	if c.path == "" {
 		return "", ""
 	}
 	for _, block := range c.fileKeys(ProviderKey(provider, "")) {
 		for _, f := range credentialFields {
+			f = base + strings.TrimPrefix(f, "token")
 			if k := block + f; !isEmpty(c.v.Get(k)) {
 				return f, k
 			}
@@ -77,7 +87,19 @@ func (c *Config) credentialField(provider string) (field, key string) {
 // nothing sent. Reading a file or running a command stops at the first
 // signal (ctx).
 func (c *Config) Credential(ctx context.Context, provider, describe string) (Credential, error) {
-	cred, err := c.credential(ctx, provider, describe)
+	return c.secret(ctx, provider, "token", describe)
+}
+
+// ExtraCredential resolves a provider's extra credential name (Datadog's
+// application_key) exactly as Credential resolves the main one:
+// KEYCTL_<PROVIDER>_<NAME>, then <name>_command, <name>_file, <name>_env
+// or <name> in the profile or the file. There is no flag for it either.
+func (c *Config) ExtraCredential(ctx context.Context, provider, name, describe string) (Credential, error) {
+	return c.secret(ctx, provider, name, describe)
+}
+
+func (c *Config) secret(ctx context.Context, provider, base, describe string) (Credential, error) {
+	cred, err := c.credential(ctx, provider, base, describe)
 	if err != nil {
 		return Credential{}, err
 	}
@@ -116,29 +138,33 @@ func CheckCredential(value, origin string) error {
 	return nil
 }
 
-func (c *Config) credential(ctx context.Context, provider, describe string) (Credential, error) {
-	env := EnvName(ProviderKey(provider, "token"))
+func (c *Config) credential(ctx context.Context, provider, base, describe string) (Credential, error) {
+	env := EnvName(ProviderKey(provider, base))
 	if v := strings.TrimSpace(os.Getenv(env)); v != "" {
 		return Credential{Value: v, Source: SourceEnv, Origin: env}, nil
 	}
-	field, key := c.credentialField(provider)
+	field, key := c.credentialField(provider, base)
 	origin := c.path + ": " + key
 	switch field {
 	case "":
-		tokKey := ProviderKey(provider, "token")
+		tokKey := ProviderKey(provider, base)
 		where, _ := ResolvePath("")
 		if c.path != "" {
 			where = c.path
 		}
-		return Credential{}, &Error{Msg: fmt.Sprintf("no credential for %s (%s): set %s, or %s (or token_command, token_file, token_env) in %s; nothing sent",
-			provider, describe, env, tokKey, where)}
-	case "token":
+		what := "no credential"
+		if base != "token" {
+			what = "no " + base
+		}
+		return Credential{}, &Error{Msg: fmt.Sprintf("%s for %s (%s): set %s, or %s (or %s_command, %s_file, %s_env) in %s; nothing sent",
+			what, provider, describe, env, tokKey, base, base, base, where)}
+	case base:
 		v, err := c.scalar(key, origin, "the secret itself")
 		if err != nil {
 			return Credential{}, err
 		}
 		return Credential{Value: strings.TrimSpace(v), Source: SourceFile, Origin: origin}, nil
-	case "token_env":
+	case base + "_env":
 		name, err := c.scalar(key, origin, "the name of an environment variable")
 		if err != nil {
 			return Credential{}, err
@@ -148,10 +174,10 @@ func (c *Config) credential(ctx context.Context, provider, describe string) (Cre
 			return Credential{}, &Error{Msg: fmt.Sprintf("%s names the variable %s, which is not set or empty; nothing sent", origin, name)}
 		}
 		return Credential{Value: v, Source: SourceEnv, Origin: origin + " (" + name + ")"}, nil
-	case "token_file":
+	case base + "_file":
 		return c.tokenFile(ctx, key, origin)
 	default:
-		return c.tokenCommand(ctx, provider, key, origin)
+		return c.tokenCommand(ctx, provider, base, key, origin)
 	}
 }
 
@@ -208,9 +234,9 @@ func (c *Config) tokenFile(ctx context.Context, key, origin string) (Credential,
 // tokenCommand runs a secret manager's read command. A string runs through
 // the shell; a YAML list runs as argv without one. stdout, trimmed, is the
 // credential; on failure the command's stderr is shown, never its stdout.
-func (c *Config) tokenCommand(ctx context.Context, provider, key, origin string) (Credential, error) {
+func (c *Config) tokenCommand(ctx context.Context, provider, base, key, origin string) (Credential, error) {
 	timeout := DefaultTokenCommandTimeout
-	if s := c.fromFile(ProviderKey(provider, "token_command_timeout")); s.Set() {
+	if s := c.fromFile(ProviderKey(provider, base+"_command_timeout")); s.Set() {
 		d, err := time.ParseDuration(s.Value)
 		if err != nil || d <= 0 {
 			return Credential{}, &Error{Msg: fmt.Sprintf("%s: invalid duration %q", s.Origin, s.Value)}

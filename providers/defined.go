@@ -111,6 +111,12 @@ func NewDefined(d *Definition) (*Defined, error) {
 	if a.Query != nil {
 		tmpls = append(tmpls, a.Query.Value)
 	}
+	for _, h := range a.Headers {
+		tmpls = append(tmpls, h.Value)
+	}
+	if a.Digest != nil {
+		tmpls = append(tmpls, a.Digest.User, a.Digest.Password)
+	}
 	if p.revoke, err = compileOp("revoke", &d.Revoke, "", ""); err != nil {
 		return nil, err
 	}
@@ -155,6 +161,9 @@ func NewDefined(d *Definition) (*Defined, error) {
 	}
 	if h := d.Credential.Auth.Header; h != nil {
 		redact.MarkSensitive(h.Name) // never shown in traces or dry runs
+	}
+	for _, h := range d.Credential.Auth.Headers {
+		redact.MarkSensitive(h.Name)
 	}
 	p.info = Info{
 		Name:           d.Name,
@@ -274,7 +283,13 @@ func (d *Definition) endpoint() string {
 // authText describes how the credential is sent, without it.
 func (d *Definition) authText() string {
 	a := d.Credential.Auth
-	show := func(t string) string { return strings.ReplaceAll(t, "{credential}", "<token>") }
+	show := func(t string) string {
+		t = strings.ReplaceAll(t, "{credential}", "<token>")
+		for _, x := range d.Credential.Extra {
+			t = strings.ReplaceAll(t, "{credential."+x.Name+"}", "<"+x.Name+">")
+		}
+		return t
+	}
 	switch {
 	case a.Bearer != "":
 		return "Authorization: Bearer " + show(a.Bearer)
@@ -284,6 +299,14 @@ func (d *Definition) authText() string {
 		return "Authorization: Basic (" + show(a.Basic.User) + ":" + show(a.Basic.Password) + ")"
 	case a.Query != nil:
 		return "query " + a.Query.Name + "=" + show(a.Query.Value)
+	case len(a.Headers) > 0:
+		parts := make([]string, len(a.Headers))
+		for i, h := range a.Headers {
+			parts[i] = h.Name + ": " + show(h.Value)
+		}
+		return strings.Join(parts, ", ")
+	case a.Digest != nil:
+		return "HTTP Digest (" + show(a.Digest.User) + ":" + show(a.Digest.Password) + ")"
 	}
 	return "none"
 }
@@ -330,6 +353,11 @@ func (p *Defined) value(t Target, v vars, tag string) (string, error) {
 		return v.secret, nil
 	case "credential":
 		return t.Token, nil
+	}
+	if name, ok := strings.CutPrefix(tag, "credential."); ok {
+		// Resolved with the main credential; "" only in a probe that
+		// checks the id before any credential is read.
+		return t.Extra[name], nil
 	}
 	name := strings.TrimPrefix(tag, "param.")
 	for _, prm := range p.def.Params {
@@ -451,6 +479,11 @@ func (p *Defined) build(op *compiledOp, t Target, v vars) (*Request, error) {
 		u.RawQuery = q.Encode()
 	}
 	r := &Request{Method: rd.Method, URL: u.String(), Header: h}
+	if op.auth == "" || op.auth == "credential" { // a leaked secret never answers a Digest challenge
+		if r.Digest, err = p.digest(t, v); err != nil {
+			return nil, err
+		}
+	}
 	if b := rd.Body; b != nil {
 		if r.Body, err = p.body(b, t, v, h); err != nil {
 			return nil, err
@@ -470,6 +503,37 @@ func (p *Defined) AuthHeader(t Target) (name, value string, err error) {
 		return k, h.Get(k), nil
 	}
 	return "", "", nil
+}
+
+// AuthHeaders are the headers that carry the credentials, as Request sends
+// them (none for Digest, whose header answers the server's challenge).
+func (p *Defined) AuthHeaders(t Target) (http.Header, error) {
+	h := http.Header{}
+	err := p.authenticate(t, vars{}, h, url.Values{})
+	return h, err
+}
+
+// digest is the Digest user and password Request answers a challenge
+// with; nil when the provider does not use Digest.
+func (p *Defined) digest(t Target, v vars) (*DigestAuth, error) {
+	a := p.def.Credential.Auth.Digest
+	if a == nil {
+		return nil, nil
+	}
+	user, err := p.expandString(a.User, t, v, nil)
+	if err != nil {
+		return nil, err
+	}
+	pass, err := p.expandString(a.Password, t, v, nil)
+	if err != nil {
+		return nil, err
+	}
+	return &DigestAuth{User: user, Password: pass}, nil
+}
+
+// DigestCredentials is what the sandbox checks a Digest answer against.
+func (p *Defined) DigestCredentials(t Target) (*DigestAuth, error) {
+	return p.digest(t, vars{})
 }
 
 func (p *Defined) authenticate(t Target, v vars, h http.Header, q url.Values) error {
@@ -503,6 +567,14 @@ func (p *Defined) authenticate(t Target, v vars, h http.Header, q url.Values) er
 			return err
 		}
 		q.Set(a.Query.Name, val)
+	case len(a.Headers) > 0:
+		for _, hd := range a.Headers {
+			val, err := p.expandString(hd.Value, t, v, nil)
+			if err != nil {
+				return err
+			}
+			h.Set(hd.Name, val)
+		}
 	}
 	return nil
 }

@@ -93,7 +93,23 @@ type CredentialDef struct {
 	Describe string       `yaml:"describe"`
 	Auth     AuthDef      `yaml:"auth"`
 	Warn     []ShapeCheck `yaml:"warn"` // shapes of a credential of the wrong kind
+	// Extra are further secrets the provider needs besides the main
+	// credential (Datadog's application key, MongoDB Atlas' public key),
+	// used in auth as {credential.NAME}. Each is supplied and guarded like
+	// the main one: KEYCTL_<PROVIDER>_<NAME>, providers.<name>.<NAME> or
+	// its _command, _file and _env forms; never a flag, never shown.
+	Extra []ExtraCredential `yaml:"extra"`
 }
+
+// ExtraCredential is a further secret a provider's auth needs.
+type ExtraCredential struct {
+	Name     string `yaml:"name"`
+	Describe string `yaml:"describe"`
+}
+
+// ExtraCredentialSuffixes are the config fields that give an extra
+// credential NAME besides NAME itself, as for the main token.
+var ExtraCredentialSuffixes = []string{"_command", "_command_timeout", "_file", "_env"}
 
 // AuthDef is exactly one way of sending the credential.
 type AuthDef struct {
@@ -102,6 +118,12 @@ type AuthDef struct {
 	Basic  *BasicAuth `yaml:"basic"`
 	Query  *NameValue `yaml:"query"`
 	None   bool       `yaml:"none"`
+	// Headers sends several headers (Datadog's DD-API-KEY and
+	// DD-APPLICATION-KEY); every one is masked like a credential.
+	Headers []NameValue `yaml:"headers"`
+	// Digest is HTTP Digest (RFC 7616): the request goes out without
+	// credentials, and is sent again answering the server's challenge.
+	Digest *BasicAuth `yaml:"digest"`
 }
 
 // NameValue is a header or query parameter.
@@ -493,6 +515,9 @@ func (d *Definition) requestVars(withCredential bool) map[string]bool {
 	v := map[string]bool{"id": true}
 	if withCredential {
 		v["credential"] = true
+		for _, x := range d.Credential.Extra {
+			v["credential."+x.Name] = true
+		}
 	}
 	for _, p := range d.Params {
 		v["param."+p.Name] = true
@@ -537,6 +562,7 @@ func (d *Definition) check(c *checker) {
 		}
 	}
 	d.checkAuth(c)
+	d.checkExtra(c)
 	for i, w := range d.Credential.Warn {
 		checkRegexp(c, fmt.Sprintf("credential.warn.%d.pattern", i), w.Pattern)
 		if w.Pattern == "" || w.Message == "" {
@@ -678,9 +704,89 @@ func (d *Definition) checkAuth(c *checker) {
 	if a.None {
 		n++
 	}
-	if n != 1 {
-		c.fail("credential.auth", "give exactly one of bearer, header, basic, query or none (found %d)", n)
+	if len(a.Headers) > 0 {
+		n++
+		for i, h := range a.Headers {
+			f := fmt.Sprintf("credential.auth.headers.%d", i)
+			if h.Name == "" || h.Value == "" {
+				c.fail(f, "a header needs a name and a value")
+			}
+			checkTemplate(c, f+".value", h.Value, vars)
+		}
 	}
+	if a.Digest != nil {
+		n++
+		if a.Digest.User == "" || a.Digest.Password == "" {
+			c.fail("credential.auth.digest", "Digest needs a user and a password")
+		}
+		checkTemplate(c, "credential.auth.digest.user", a.Digest.User, vars)
+		checkTemplate(c, "credential.auth.digest.password", a.Digest.Password, vars)
+	}
+	if n != 1 {
+		c.fail("credential.auth", "give exactly one of bearer, header, headers, basic, digest, query or none (found %d)", n)
+	}
+}
+
+// checkExtra checks the extra credentials: names that make distinct
+// settings and variables, and each one used by the auth (a secret asked
+// for and never sent is a mistake in the definition).
+func (d *Definition) checkExtra(c *checker) {
+	used := map[string]bool{}
+	for _, t := range d.Credential.Auth.templates() {
+		eachPlaceholder(c, "credential.auth", t, func(tag string) { used[tag] = true })
+	}
+	taken := map[string]string{}
+	for _, p := range d.Params {
+		taken[p.Name] = "a parameter"
+	}
+	for i, x := range d.Credential.Extra {
+		f := fmt.Sprintf("credential.extra.%d", i)
+		switch {
+		case !paramPattern.MatchString(x.Name):
+			c.fail(f+".name", "%q: a credential name is lower-case letters, digits and _", x.Name)
+		case x.Name == "token" || x.Name == "base_url" || strings.HasPrefix(x.Name, "token_"):
+			c.fail(f+".name", "%q is the main credential's setting; name the extra one after what it is (application_key)", x.Name)
+		case taken[x.Name] != "":
+			c.fail(f+".name", "%q is already %s", x.Name, taken[x.Name])
+		case x.Describe == "":
+			c.fail(f+".describe", "missing: say what the credential is, for the message when it is not set")
+		case !used["credential."+x.Name]:
+			c.fail(f+".name", "{credential.%s} is not used in credential.auth", x.Name)
+		}
+		taken[x.Name] = "a credential"
+		for _, sfx := range ExtraCredentialSuffixes {
+			taken[x.Name+sfx] = "a setting of credential " + x.Name
+		}
+	}
+	for i, p := range d.Params {
+		if what := taken[p.Name]; what != "" && what != "a parameter" {
+			c.fail(fmt.Sprintf("params.%d.name", i), "%q is already %s", p.Name, what)
+		}
+	}
+}
+
+// templates are the auth's templates, in a fixed order.
+func (a AuthDef) templates() []string {
+	var out []string
+	if a.Bearer != "" {
+		out = append(out, a.Bearer)
+	}
+	if a.Header != nil {
+		out = append(out, a.Header.Value)
+	}
+	if a.Basic != nil {
+		out = append(out, a.Basic.User, a.Basic.Password)
+	}
+	if a.Query != nil {
+		out = append(out, a.Query.Value)
+	}
+	for _, h := range a.Headers {
+		out = append(out, h.Value)
+	}
+	if a.Digest != nil {
+		out = append(out, a.Digest.User, a.Digest.Password)
+	}
+	return out
 }
 
 // idInQuery reports whether a query parameter carries the id alone (Azure

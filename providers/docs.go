@@ -83,6 +83,9 @@ func MarkdownTable(defs []*Definition, adapters ...Documented) string {
 		credential := mdCell(i.Credential)
 		if d.usesCredential() {
 			credential += ": `KEYCTL_" + strings.ToUpper(i.Name) + "_TOKEN`"
+			for _, x := range d.Credential.Extra {
+				credential += " and `KEYCTL_" + strings.ToUpper(i.Name+"_"+x.Name) + "`"
+			}
 		}
 		rows = append(rows, docEntry{i.Name, fmt.Sprintf("| [`%s`](docs/providers.md#%s) | %s | `%s`, `%s` | %s | %s | %s |\n",
 			i.Name, i.Name, credential, i.Endpoint, i.Auth, SecretSupport(p), base, confidenceText(i))})
@@ -184,6 +187,10 @@ func definitionDetails(d *Definition) (string, bool) {
 	}
 	if d.usesCredential() {
 		fmt.Fprintf(&b, "- credential: %s, sent as `%s`; `KEYCTL_%s_TOKEN` or `providers.%s.token`\n", mdCell(i.Credential), i.Auth, strings.ToUpper(i.Name), i.Name)
+		for _, x := range d.Credential.Extra {
+			fmt.Fprintf(&b, "- credential `%s`: %s; `KEYCTL_%s_%s` or `providers.%s.%s` (or `%s_command`, `%s_file`, `%s_env`), like the main one\n",
+				x.Name, mdCell(x.Describe), strings.ToUpper(i.Name), strings.ToUpper(x.Name), i.Name, x.Name, x.Name, x.Name, x.Name)
+		}
 	}
 	for _, prm := range d.Params {
 		fmt.Fprintf(&b, "- parameter `%s`: %s; `--param %s=…`, `KEYCTL_%s_%s` or `providers.%s.%s`\n", prm.Name, mdCell(prm.Describe), prm.Name, strings.ToUpper(i.Name), strings.ToUpper(prm.Name), i.Name, prm.Name)

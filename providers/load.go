@@ -155,8 +155,8 @@ func LoadUser(extra ...string) (warnings []string, err error) {
 	return w, errors.Join(append(errs, err)...)
 }
 
-// ParamNames are the extra parameters of the provider name defines, if it
-// is a definition with any. It builds only that provider: the config check
+// ParamNames are the extra settings of the provider name defines, if it
+// is a definition with any: its parameters and its extra credentials. It builds only that provider: the config check
 // asks for the providers its file names, not for every built-in.
 func ParamNames(name string) []string {
 	p, err := Lookup(name)
@@ -170,6 +170,13 @@ func ParamNames(name string) []string {
 	var out []string
 	for _, prm := range d.def.Params {
 		out = append(out, prm.Name)
+	}
+	// Extra credentials are settings of the provider's block too.
+	for _, x := range d.def.Credential.Extra {
+		out = append(out, x.Name)
+		for _, sfx := range ExtraCredentialSuffixes {
+			out = append(out, x.Name+sfx)
+		}
 	}
 	return out
 }

@@ -106,6 +106,9 @@ type Target struct {
 	// SID, a region), by name: they select where a key lives beyond the base
 	// URL, so they are part of the Place and --resume compares them.
 	Params map[string]string
+	// Extra are a definition's extra credentials (Datadog's application
+	// key), by name. Secrets like Token: never part of the Place.
+	Extra map[string]string
 	// Sandbox marks a run against keyctl's emulator, not the provider.
 	Sandbox bool
 	// Credential is what a CredentialLoader loaded (Token stays empty).
@@ -178,6 +181,15 @@ type Request struct {
 	URL    string
 	Header http.Header
 	Body   []byte // nil for a request without a body
+	// Digest, when set, is sent as HTTP Digest: the request goes out
+	// without credentials and, on a 401 with a Digest challenge, once
+	// more with the answer (internal/httpclient). Never a header here.
+	Digest *DigestAuth
+}
+
+// DigestAuth is an HTTP Digest user and password.
+type DigestAuth struct {
+	User, Password string
 }
 
 // MaxBody is the most of a response body keyctl reads; a larger body is cut.

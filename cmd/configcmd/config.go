@@ -165,6 +165,15 @@ func View(cfg *config.Config, revoke *cobra.Command) []Entry {
 			e.Value, e.Source, e.Origin = redact.Mask, sourceOf(origin), origin
 		}
 		entries = append(entries, e)
+		if d, ok := p.(*providers.Defined); ok {
+			for _, x := range d.Definition().Credential.Extra { // Datadog's application key
+				e := Entry{Key: config.ProviderKey(info.Name, x.Name), Value: "(not set)", Source: string(config.SourceNone)}
+				if origin, ok := cfg.ExtraCredentialSource(info.Name, x.Name); ok {
+					e.Value, e.Source, e.Origin = redact.Mask, sourceOf(origin), origin
+				}
+				entries = append(entries, e)
+			}
+		}
 	}
 	// Values and origins come from the config file and the environment:
 	// shown through the one sanitizer, like all text from outside.

@@ -41,6 +41,15 @@ func writeDetail(w io.Writer, r Row) error {
 	}
 	line("  sent as:", clean(r.Auth))
 	line("  now:", cred)
+	for _, x := range r.Extra {
+		line("credential "+clean(x.Name)+":", clean(x.Describe))
+		line("  set with:", fmt.Sprintf("%s or providers.%s.%s (%s_command, %s_file, %s_env)", config.EnvName(config.ProviderKey(r.Name, x.Name)), r.Name, x.Name, x.Name, x.Name, x.Name))
+		now := "missing"
+		if x.Source != "" {
+			now = "configured (" + clean(x.Source) + ")"
+		}
+		line("  now:", now)
+	}
 	if r.IDPattern != "" {
 		id := "must match " + clean(r.IDPattern)
 		if r.IDExample != "" {

@@ -31,14 +31,17 @@ type Row struct {
 	Secrets string `json:"secrets"`
 	// What the definition says about itself: how sure its facts are, the
 	// doubt that remains, where they come from, the documented rate limit.
-	Confidence   string      `json:"confidence,omitempty"`
-	Experimental string      `json:"experimental,omitempty"`
-	Docs         string      `json:"docs,omitempty"`
-	Sources      []string    `json:"sources,omitempty"`
-	RateLimit    string      `json:"rate_limit,omitempty"`
-	IDExample    string      `json:"id_example,omitempty"`
-	Params       []ParamRow  `json:"params,omitempty"`
-	Answers      []AnswerRow `json:"answers,omitempty"`
+	Confidence   string     `json:"confidence,omitempty"`
+	Experimental string     `json:"experimental,omitempty"`
+	Docs         string     `json:"docs,omitempty"`
+	Sources      []string   `json:"sources,omitempty"`
+	RateLimit    string     `json:"rate_limit,omitempty"`
+	IDExample    string     `json:"id_example,omitempty"`
+	Params       []ParamRow `json:"params,omitempty"`
+	// Extra are further credentials the provider needs (Datadog's
+	// application key), each with where it would come from.
+	Extra   []ExtraRow  `json:"extra_credentials,omitempty"`
+	Answers []AnswerRow `json:"answers,omitempty"`
 	// BaseURLDescribe is what to set when the provider has no default base
 	// URL (a host per account).
 	BaseURLDescribe string `json:"base_url_describe,omitempty"`
@@ -47,6 +50,14 @@ type Row struct {
 	CredentialFrom string `json:"credential_from,omitempty"`
 	// missing is what to set when no credential is configured.
 	missing string
+}
+
+// ExtraRow is an extra credential and where it would come from (never
+// its value).
+type ExtraRow struct {
+	Name     string `json:"name"`
+	Describe string `json:"describe,omitempty"`
+	Source   string `json:"source,omitempty"` // "" when missing
 }
 
 // ParamRow is an extra parameter and where its value would come from.
@@ -118,6 +129,11 @@ its outcome and exit code, the confidence, the sources and the documentation.`,
 				if r.Configured {
 					cred = "configured (" + r.CredentialSource + ")"
 				}
+				for _, x := range r.Extra {
+					if x.Source == "" {
+						cred += "; missing: set " + config.EnvName(config.ProviderKey(r.Name, x.Name))
+					}
+				}
 				return []string{r.Name, r.URL(), r.Auth, cred, r.paramsCell(), r.Secrets, r.confidenceCell()}
 			}, output.StyleOf(f.IO))
 		},
@@ -177,6 +193,10 @@ func rowOf(cfg *config.Config, p providers.Provider) Row {
 	}
 	def := d.Definition()
 	r.Docs, r.Sources, r.RateLimit, r.IDExample = def.Docs, def.Sources, def.RateLimit, def.ID.Example
+	for _, x := range def.Credential.Extra {
+		src, _ := cfg.ExtraCredentialSource(info.Name, x.Name)
+		r.Extra = append(r.Extra, ExtraRow{Name: x.Name, Describe: x.Describe, Source: src})
+	}
 	for _, a := range d.DocumentedAnswers() {
 		r.Answers = append(r.Answers, AnswerRow{Status: a.Status, Outcome: string(a.Outcome), Exit: int(a.Code),
 			Meaning: strings.ReplaceAll(strings.Join(a.Notes, "; "), "`", "")})

@@ -66,10 +66,17 @@ func describe(w io.Writer, p *providers.Defined, id string) error {
 	for _, prm := range d.Params {
 		params[prm.Name] = prm.Default
 		if params[prm.Name] == "" {
+			params[prm.Name] = prm.Example // a value of the documented shape
+		}
+		if params[prm.Name] == "" {
 			params[prm.Name] = "<" + prm.Name + ">"
 		}
 	}
-	r, err := p.Request(providers.Target{BaseURL: base, Token: exampleCredential, Params: params}, id)
+	extra := map[string]string{}
+	for _, x := range d.Credential.Extra {
+		extra[x.Name] = exampleCredential
+	}
+	r, err := p.Request(providers.Target{BaseURL: base, Token: exampleCredential, Extra: extra, Params: params}, id)
 	if err != nil {
 		return &config.Error{Msg: fmt.Sprintf("%s: the example id %q: %v", d.File(), id, err)}
 	}
@@ -80,6 +87,10 @@ func describe(w io.Writer, p *providers.Defined, id string) error {
 		fmt.Fprintf(w, "parameter %s: %s, from %s or providers.%s.%s\n", prm.Name, prm.Describe,
 			config.EnvName(config.ProviderKey(d.Name, prm.Name)), d.Name, prm.Name)
 	}
+	for _, x := range d.Credential.Extra {
+		fmt.Fprintf(w, "credential %s: %s, from %s or providers.%s.%s\n", x.Name, x.Describe,
+			config.EnvName(config.ProviderKey(d.Name, x.Name)), d.Name, x.Name)
+	}
 	fmt.Fprintf(w, "\nfor id %s it would send:\n  %s %s\n", id, r.Method, strings.ReplaceAll(r.URL, exampleCredential, redact.Mask))
 	names := make([]string, 0, len(r.Header))
 	for k := range r.Header {
@@ -89,6 +100,9 @@ func describe(w io.Writer, p *providers.Defined, id string) error {
 	for _, k := range names {
 		v := redact.HeaderValue(k, r.Header.Get(k))
 		fmt.Fprintf(w, "  %s: %s\n", k, strings.ReplaceAll(v, exampleCredential, redact.Mask))
+	}
+	if r.Digest != nil {
+		fmt.Fprintf(w, "  Authorization: Digest %s (sent again with it after the server's 401 challenge)\n", redact.Mask)
 	}
 	if r.Body != nil {
 		fmt.Fprintf(w, "\n  %s\n", strings.ReplaceAll(string(r.Body), exampleCredential, redact.Mask))

@@ -145,6 +145,11 @@ func (t *targets) get(p providers.Provider) (providers.Target, error) {
 	if err == nil && t.onToken != nil {
 		t.onToken(p, tgt.Token)
 	}
+	if err == nil && t.opts.Secrets != nil {
+		for _, v := range tgt.Extra {
+			t.opts.Secrets.Add(v) // scrubbed like the main credential
+		}
+	}
 	return tgt, err
 }
 
@@ -174,7 +179,7 @@ func (t *targets) resolveWith(p providers.Provider, withCredential bool) (provid
 	if t.sandbox != "" {
 		u, _ := url.Parse(sandbox.BaseURLs(t.sandbox)[info.Name])
 		params, err := t.params(p)
-		tgt := providers.Target{BaseURL: u, Token: sandbox.Token(info.Name), SkipIDCheck: skip, Params: params, Sandbox: true}
+		tgt := providers.Target{BaseURL: u, Token: sandbox.Token(info.Name), Extra: sandbox.ExtraCredentials(info.Name), SkipIDCheck: skip, Params: params, Sandbox: true}
 		if ownCredential {
 			tgt.Token, tgt.Credential = "", loader.SandboxCredential().Value
 		}
@@ -212,12 +217,39 @@ func (t *targets) resolveWith(p providers.Provider, withCredential bool) (provid
 		}
 		token = cred.Value
 	}
+	extra, err := t.extraCredentials(p)
+	if err != nil {
+		return providers.Target{}, err
+	}
 	// The credentials 'keyctl sandbox' prints mark a rehearsal against a
 	// sandbox started on its own: recorded as such, never matched by a real
 	// run's --resume.
 	rehearsal := token != "" && token == sandbox.Token(info.Name)
 	params, err := t.params(p)
-	return providers.Target{BaseURL: u, Token: token, SkipIDCheck: skip, Params: params, Sandbox: rehearsal}, err
+	return providers.Target{BaseURL: u, Token: token, Extra: extra, SkipIDCheck: skip, Params: params, Sandbox: rehearsal}, err
+}
+
+// extraCredentials resolves a definition's extra credentials (Datadog's
+// application key) from the environment and the config, like the main
+// one; --token-stdin carries only the main one. A missing one is a
+// configuration error naming where to set it: nothing is sent.
+func (t *targets) extraCredentials(p providers.Provider) (map[string]string, error) {
+	d, ok := p.(*providers.Defined)
+	if !ok || len(d.Definition().Credential.Extra) == 0 {
+		return nil, nil
+	}
+	out := map[string]string{}
+	for _, x := range d.Definition().Credential.Extra {
+		cred, err := t.cfg.ExtraCredential(t.ctx, p.Info().Name, x.Name, x.Describe)
+		if err != nil {
+			return nil, err
+		}
+		if cred.Warning != "" {
+			fmt.Fprintf(t.opts.IO.ErrOut, "warning: %s\n", t.opts.Secrets.Lines(cred.Warning, maxWarning))
+		}
+		out[x.Name] = cred.Value
+	}
+	return out, nil
 }
 
 // loaded resolves the target of a provider that finds its own credential

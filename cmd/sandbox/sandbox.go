@@ -117,6 +117,10 @@ func writeEnv(w io.Writer, root string) {
 			}
 		} else {
 			fmt.Fprintf(w, "export %s=%s\n", config.EnvName(config.ProviderKey(p, "token")), sandbox.Token(p))
+			extra := sandbox.ExtraCredentials(p) // Datadog's application key
+			for _, name := range slices.Sorted(maps.Keys(extra)) {
+				fmt.Fprintf(w, "export %s=%s\n", config.EnvName(config.ProviderKey(p, name)), shellWord(extra[name]))
+			}
 		}
 		// A provider's extra parameters take the values the sandbox
 		// expects (an Account SID in Basic auth must match).

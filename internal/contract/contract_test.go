@@ -16,6 +16,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/icholy/digest"
+
+	"github.com/keyctl/keyctl/internal/sandbox"
 	"github.com/keyctl/keyctl/internal/testutil"
 	"github.com/keyctl/keyctl/providers"
 )
@@ -192,12 +195,67 @@ type checker struct {
 	mu     sync.Mutex
 	prefer string
 	seen   []string
+	// digest, when set, makes the checker play an HTTP Digest server in
+	// front of a Prism mock (see playDigest).
+	digest *providers.DigestAuth
+	nonce  int
+}
+
+// checkerRealm is the realm of the checker's Digest challenges.
+const checkerRealm = "contract"
+
+// playDigest makes the checker answer a request without a valid Digest
+// answer for user and password with 401 and a challenge, as the provider
+// would, and pass on only the authenticated request, whose answer it
+// verifies (a wrong one is a violation). Prism's mock cannot play Digest:
+// it never issues a usable challenge, and its check of the Authorization
+// header accepts only quoted lower-case letters and digits, so it refuses
+// every real answer (uri="/api/…", nc=00000001, qop=auth); the description
+// Prism reads has its security requirement removed (digestFree) and Prism
+// checks everything else of the request.
+func (c *checker) playDigest(user, password string) {
+	c.mu.Lock()
+	c.digest = &providers.DigestAuth{User: user, Password: password}
+	c.mu.Unlock()
+}
+
+// digestAnswered reports whether r carries a valid answer to the
+// checker's latest challenge; otherwise it has answered 401 itself.
+func (c *checker) digestAnswered(w http.ResponseWriter, r *http.Request) bool {
+	c.mu.Lock()
+	want, nonce := c.digest, fmt.Sprintf("nonce%d", c.nonce)
+	c.mu.Unlock()
+	if want == nil {
+		return true
+	}
+	h := r.Header.Get("Authorization")
+	if h != "" {
+		got, err := digest.ParseCredentials(h)
+		chal := &digest.Challenge{Realm: checkerRealm, Nonce: nonce, QOP: []string{"auth"}}
+		if err == nil {
+			answer, derr := digest.Digest(chal, digest.Options{Method: r.Method, URI: got.URI, Username: want.User, Password: want.Password, Cnonce: got.Cnonce, Count: got.Nc})
+			if derr == nil && got.Username == want.User && got.Nonce == nonce && got.URI == r.URL.RequestURI() && got.Response == answer.Response {
+				return true
+			}
+		}
+		c.record(fmt.Sprintf("%s %s: not a valid Digest answer to the challenge: %v", r.Method, r.URL, err))
+	}
+	c.mu.Lock()
+	c.nonce++
+	nonce = fmt.Sprintf("nonce%d", c.nonce)
+	c.mu.Unlock()
+	w.Header().Set("WWW-Authenticate", (&digest.Challenge{Realm: checkerRealm, Nonce: nonce, QOP: []string{"auth"}}).String())
+	w.WriteHeader(http.StatusUnauthorized)
+	return false
 }
 
 func newChecker(t *testing.T, target string) (*checker, string) {
 	c := &checker{target: target}
 	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !c.digestAnswered(w, r) {
+			return
+		}
 		target := c.target + r.URL.EscapedPath()
 		if r.URL.RawQuery != "" { // Grafana Cloud's region, for one, is a required query parameter
 			target += "?" + r.URL.RawQuery
@@ -287,6 +345,16 @@ func env(provider, baseURL, token string) []string {
 		if d, ok := p.(*providers.Defined); ok {
 			for _, prm := range d.Definition().Params {
 				vars = append(vars, "KEYCTL_"+up+"_"+strings.ToUpper(prm.Name)+"="+prm.SandboxValue())
+			}
+			// Extra credentials (Datadog's application key): the sandbox's
+			// values when the main one is the sandbox's, else stand-ins.
+			extra := sandbox.ExtraCredentials(provider)
+			for _, x := range d.Definition().Credential.Extra {
+				v := extra[x.Name]
+				if token != sandbox.Token(provider) {
+					v = "contract-test-" + x.Name
+				}
+				vars = append(vars, "KEYCTL_"+up+"_"+strings.ToUpper(x.Name)+"="+v)
 			}
 		}
 	}

@@ -40,6 +40,7 @@ func New(opts Options) (*resty.Client, error) {
 	if opts.Debug != nil {
 		rt = &debugTransport{next: rt, log: opts.Debug}
 	}
+	rt = &digestTransport{next: rt} // outermost: the trace shows both exchanges
 	c := resty.New().
 		SetTransport(rt).
 		SetRetryCount(0).

@@ -535,6 +535,11 @@ func (e *Engine) send(ctx context.Context, req *providers.Request, global chan s
 		actx, cancel = context.WithTimeout(ctx, e.Timeout)
 	}
 	defer cancel()
+	if req.Digest != nil {
+		// The challenge round trip happens below the engine: retries,
+		// pacing and the outcome see the final answer only.
+		actx = httpclient.WithDigest(actx, req.Digest.User, req.Digest.Password)
+	}
 
 	r := e.Client.R().SetContext(actx).SetDoNotParseResponse(true)
 	for k, vs := range req.Header {
@@ -625,6 +630,9 @@ func preview(req *providers.Request) *Preview {
 	p := &Preview{Method: req.Method, URL: req.URL, Headers: map[string]string{}}
 	for k := range req.Header {
 		p.Headers[k] = redact.HeaderValue(k, req.Header.Get(k))
+	}
+	if req.Digest != nil {
+		p.Headers["Authorization"] = "Digest " + redact.Mask + " (answering the server's challenge)"
 	}
 	return p
 }

@@ -78,6 +78,12 @@ var hooks = map[string]hook{
 			"errors": map[string][]string{"id": {"The id must match " + c.e.def.ID.Pattern + "."}}})
 		return true
 	}},
+	// MongoDB Atlas: every answer is versioned by media type, the 204 of a
+	// deleted key included (its description gives it the 2023-01-01 type).
+	"atlas_media_type": {beforeRevoke: func(c *call) bool {
+		c.w.Header().Set("Content-Type", "application/vnd.atlas.2023-01-01+json")
+		return false
+	}},
 	// HCP Terraform: a JSON:API error document (application/vnd.api+json)
 	// for a token that does not exist or is already deleted.
 	"jsonapi_not_found": {beforeLookup: func(c *call) bool {

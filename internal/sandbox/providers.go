@@ -33,6 +33,11 @@ type emulated struct {
 	idQuery string
 	// secretOps are the operations on a leaked secret, if any.
 	secretOps []*secretOp
+
+	// authHeaders are every header carrying a credential, when there are
+	// several (Datadog's API and application keys); each must match.
+	authHeaders http.Header
+	digest      *digestAuth // HTTP Digest, nil for other schemes
 }
 
 func newEmulated(p *providers.Defined) *emulated {
@@ -66,8 +71,14 @@ func newEmulated(p *providers.Defined) *emulated {
 			e.notFound = st
 		}
 	}
-	tgt := providers.Target{Token: Token(d.Name), Params: sandboxParams(d)}
+	tgt := providers.Target{Token: Token(d.Name), Params: sandboxParams(d), Extra: ExtraCredentials(d.Name)}
 	e.authName, e.authValue, _ = p.AuthHeader(tgt)
+	if h, _ := p.AuthHeaders(tgt); len(h) > 1 {
+		e.authHeaders = h
+	}
+	if dg, _ := p.DigestCredentials(tgt); dg != nil {
+		e.digest = &digestAuth{want: *dg, prefix: basePath(d.Name), nonces: map[string]bool{}}
+	}
 	rq := d.Revoke.Request
 	path := rq.Path
 	for _, prm := range d.Params {
@@ -210,6 +221,16 @@ func (s *Sandbox) serve(e *emulated, w http.ResponseWriter, r *http.Request) {
 			e.answer(w, http.StatusUnauthorized, c.id)
 			return
 		}
+	}
+	for name := range e.authHeaders {
+		if r.Header.Get(name) != e.authHeaders.Get(name) {
+			e.answer(w, http.StatusUnauthorized, c.id)
+			return
+		}
+	}
+	if e.digest != nil && !e.digest.check(w, r) {
+		e.answer(w, http.StatusUnauthorized, c.id)
+		return
 	}
 	for _, h := range e.hooks {
 		if h.beforeLookup != nil && h.beforeLookup(c) {

@@ -372,6 +372,9 @@ func secretDetails(b *strings.Builder, d *Definition) {
 		if op.ID != "" {
 			fmt.Fprintf(b, ", id at `%s`", op.ID)
 		}
+		if op.Batch > 1 {
+			fmt.Fprintf(b, ", up to %d secrets per request", op.Batch)
+		}
 		keys := sortedKeys(op.Answers)
 		var parts []string
 		for _, k := range keys {

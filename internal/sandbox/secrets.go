@@ -124,6 +124,20 @@ func (o *secretOp) secretOf(r *http.Request, body []byte) string {
 	return ""
 }
 
+// batchOf reads every secret of a batch request: the JSON array that
+// holds "{secret}" in the template.
+func (o *secretOp) batchOf(body []byte) []string {
+	i := strings.LastIndexByte(o.jsonPath, '.')
+	if i < 0 {
+		return nil
+	}
+	var out []string
+	for _, v := range gjson.GetBytes(body, o.jsonPath[:i]).Array() {
+		out = append(out, v.String())
+	}
+	return out
+}
+
 // answers lists the operation's documented answers by outcome: the
 // status, and the body matching a case when the outcome is one.
 func (o *secretOp) answerFor(outcomes ...string) (status int, caseMatch *providers.Case, ok bool) {
@@ -166,6 +180,15 @@ func (s *Sandbox) serveSecret(e *emulated, ops []*secretOp, w http.ResponseWrite
 	defer s.mu.Unlock()
 	k := s.bySecret(e, secret)
 	active := k != nil && k.State == Active
+	if o.name == providers.OpRevokeBySecret && o.op.Batch > 1 {
+		// A batch (GitHub's list of credentials): every secret in it is
+		// revoked; the answer is the first one's.
+		for _, other := range o.batchOf(body) {
+			if m := s.bySecret(e, other); m != nil && m != k && m.State == Active && m.tag != "sticky" {
+				m.State = Revoked
+			}
+		}
+	}
 	id := ""
 	if k != nil {
 		id = k.ID

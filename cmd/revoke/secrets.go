@@ -42,7 +42,7 @@ func (b *batch) secretJobs(entries iter.Seq[secretEntry]) iter.Seq[engine.Job] {
 		flush := func(key string) bool {
 			group := pending[key]
 			delete(pending, key)
-			for _, j := range groupJobs(group) {
+			for _, j := range b.groupJobs(group) {
 				if !yield(j) {
 					return false
 				}
@@ -90,11 +90,15 @@ func (b *batch) batchSize(j engine.Job) int {
 }
 
 // groupJobs makes one batch job of jobs with one provider and target.
-func groupJobs(group []engine.Job) []engine.Job {
+func (b *batch) groupJobs(group []engine.Job) []engine.Job {
 	if len(group) <= 1 {
 		return group
 	}
 	first := group[0]
+	var unverified string
+	if b.opts.Verify {
+		unverified = first.Provider.Info().Title + " documents no request that tells whether this secret still works"
+	}
 	secrets := make([]string, len(group))
 	for i, m := range group {
 		secrets[i] = m.Secret
@@ -107,7 +111,7 @@ func groupJobs(group []engine.Job) []engine.Job {
 		}
 		return group
 	}
-	return []engine.Job{{Provider: first.Provider, Target: first.Target, ID: fmt.Sprintf("%d secrets", len(group)), Group: group, Call: call}}
+	return []engine.Job{{Provider: first.Provider, Target: first.Target, ID: fmt.Sprintf("%d secrets", len(group)), Group: group, Call: call, Unverified: unverified}}
 }
 
 func (b *batch) secretJob(e secretEntry) engine.Job {

@@ -172,6 +172,10 @@ func (e *Engine) batch(ctx context.Context, j Job, l *lane, global chan struct{}
 		if len(j.Group) > 1 {
 			shared.Message += fmt.Sprintf(" (one request for %d secrets)", len(j.Group))
 		}
+		if j.Unverified != "" && (shared.Outcome == providers.Revoked || shared.Outcome == providers.Submitted || shared.Outcome == providers.AlreadyRevoked) {
+			shared.ExitCode = exit.Unverified
+			shared.Message += "; not verified: " + j.Unverified
+		}
 	}
 	for _, m := range j.Group { // the answer is shared: mask every member's secret once
 		shared = maskSecret(shared, m)

@@ -84,6 +84,9 @@ type Job struct {
 	// provider, each member reported as its own result.
 	Group []Job
 	Call  *providers.Call
+	// Unverified, on a batch sent with --verify, is why its secrets cannot
+	// be verified: a revocation then says so with exit 15.
+	Unverified string
 
 	seq int
 }

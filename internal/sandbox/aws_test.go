@@ -112,7 +112,7 @@ func TestAWSEmulationPlaysDeleteAccessKey(t *testing.T) {
 			states[k.ID] = k.State
 		}
 	}
-	if states["AKIASANDBOXDEMO00001"] != Revoked || states["AKIASANDBOXBOB000001"] != Revoked || states["AKIASANDBOXDEMO00002"] != Active || len(states) != 5 {
+	if states["AKIASANDBOXDEMO00001"] != Revoked || states["AKIASANDBOXBOB000001"] != Revoked || states["AKIASANDBOXDEMO00002"] != Active || len(states) != 6 {
 		t.Errorf("states %v", states)
 	}
 	k, err := sb.Create("aws")

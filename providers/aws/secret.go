@@ -308,7 +308,12 @@ type idFlow struct {
 
 const noVerifyByID = "AWS verifies a key only by a request signed with its secret access key, and the leak gave only the key id"
 
-func (f *idFlow) Method() string { return providers.OpRevoke }
+func (f *idFlow) Method() string {
+	if !f.opts.Revoke {
+		return providers.OpVerify
+	}
+	return providers.OpRevoke
+}
 func (f *idFlow) KeyID() string  { return f.id }
 func (f *idFlow) Plan() string {
 	if f.opts.Verify {
@@ -366,7 +371,7 @@ type pairFlow struct {
 	refused    string // why the key could not delete itself, once it could not
 }
 
-func (f *pairFlow) Method() string { return providers.OpRevokeBySecret }
+func (f *pairFlow) Method() string { return f.inner.Method() }
 func (f *pairFlow) KeyID() string  { return f.id }
 func (f *pairFlow) Plan() string {
 	var steps []string

@@ -1,0 +1,102 @@
+package e2e
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestBinaryRevokesLeakedAWSKeysFromATruffleHogReport runs TruffleHog AWS
+// findings against the sandbox: a pair that may delete itself, a pair
+// whose policy forbids it (deleted by id with the sandbox's credentials
+// instead), and a key id reported without its secret.
+func TestBinaryRevokesLeakedAWSKeysFromATruffleHogReport(t *testing.T) {
+	pairs := map[string]string{}
+	for _, s := range sandboxSecrets(t) {
+		if s[0] == "aws" {
+			id, _, _ := strings.Cut(s[1], ":")
+			pairs[id] = s[1]
+		}
+	}
+	self, noself := pairs["AKIASANDBOXDEMO00001"], pairs["AKIASANDBOXNOSELF001"]
+	if self == "" || noself == "" {
+		t.Fatalf("keyctl sandbox leak prints no AWS pairs: %v", pairs)
+	}
+	var secrets []string // the secret access keys: they must appear nowhere
+	for _, p := range []string{self, noself} {
+		_, s, _ := strings.Cut(p, ":")
+		secrets = append(secrets, s, p)
+	}
+	finding := func(i int, id, rawV2 string) string {
+		return fmt.Sprintf(`{"SourceMetadata":{"Data":{"Git":{"commit":"c0ffee%02d","file":"infra/%d.tf","line":%d}}},"SourceID":1,"SourceType":16,"SourceName":"trufflehog - git","DetectorType":2,"DetectorName":"AWS","DecoderName":"PLAIN","Verified":true,"Raw":%q,"RawV2":%q,"Redacted":%q,"ExtraData":{"account":"123456789012","resource_type":"Access key"},"StructuredData":null}`,
+			i, i, i+1, id, rawV2, id)
+	}
+	report := strings.Join([]string{
+		finding(0, "AKIASANDBOXDEMO00001", self),
+		finding(1, "AKIASANDBOXNOSELF001", noself),
+		finding(2, "AKIASANDBOXDEMO00003", ""),
+	}, "\n") + "\n"
+	dir := t.TempDir()
+	in, out, auditPath := filepath.Join(dir, "trufflehog.jsonl"), filepath.Join(dir, "annotated.jsonl"), filepath.Join(dir, "audit.jsonl")
+	if err := os.WriteFile(in, []byte(report), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := keyctl(t, nil, "revoke", "--sandbox", "--from", in, "--format", "trufflehog", "--verify", "--verify-wait", "1s",
+		"-o", "json", "--audit-log", auditPath, "--report-out", out, "--debug")
+	results := parseResults(t, r.stdout)
+	if len(results) != 3 {
+		t.Fatalf("%d results (exit %d):\n%s\n%s", len(results), r.code, r.stdout, r.stderr)
+	}
+	byID := map[string]leakedResult{}
+	for _, res := range results {
+		byID[res.ID[:strings.Index(res.ID, " ")]] = res
+	}
+	want := []struct {
+		fingerprint, outcome, method string
+		code                         int
+		message                      string
+	}{
+		{"AKIA…0001", "confirmed", "revoke_by_secret", 0, "confirmed: AWS refuses the key (403 InvalidClientTokenId"},
+		{"AKIA…F001", "confirmed", "revoke_by_secret", 0, "may not delete itself (403 AccessDenied"},
+		{"AKIA…0003", "revoked", "revoke", 15, "not verified: AWS verifies a key only by a request signed with its secret access key"},
+	}
+	for _, w := range want {
+		res, ok := byID[w.fingerprint]
+		if !ok {
+			t.Errorf("no result named %s:\n%s", w.fingerprint, r.stdout)
+			continue
+		}
+		if res.Provider != "aws" || res.Outcome != w.outcome || res.Method != w.method || res.ExitCode != w.code || !strings.Contains(res.Message, w.message) {
+			t.Errorf("%s: %+v, want %s by %s, exit %d, saying %q", w.fingerprint, res, w.outcome, w.method, w.code, w.message)
+		}
+	}
+	if r.code != 15 {
+		t.Errorf("exit %d, want 15 (a key revoked but not verified)", r.code)
+	}
+	audit, _ := os.ReadFile(auditPath)
+	annotated, err := os.ReadFile(out)
+	if err != nil || !strings.Contains(string(annotated), "confirmed") {
+		t.Errorf("annotated report: %v\n%s", err, annotated)
+	}
+	assertNoSecret(t, secrets, map[string]string{"stdout": r.stdout, "stderr (--debug)": r.stderr, "the audit log": string(audit), "the annotated report": string(annotated)})
+
+	// keyctl verify signs GetCallerIdentity with a pair: live in a fresh
+	// sandbox; a key id alone cannot be checked.
+	file := filepath.Join(dir, "secrets.txt")
+	id2, secret2, _ := strings.Cut(pairs["AKIASANDBOXDEMO00002"], ":")
+	if err := os.WriteFile(file, []byte(id2+" "+secret2+"\nAKIASANDBOXDEMO00003\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r = keyctl(t, nil, "verify", "--sandbox", "--secrets-from", file, "-o", "json", "--debug")
+	byLine := map[int]leakedResult{}
+	for _, res := range parseResults(t, r.stdout) {
+		byLine[res.Line] = res
+	}
+	if len(byLine) != 2 || byLine[1].Outcome != "live" || byLine[1].Method != "verify" || !strings.Contains(byLine[1].Message, "arn:aws:iam::123456789012:user/keyctl-sandbox") ||
+		byLine[2].Outcome != "unverified" || byLine[2].ExitCode != 15 || r.code != 15 {
+		t.Errorf("verify: exit %d\n%s", r.code, r.stdout)
+	}
+	assertNoSecret(t, []string{secret2}, map[string]string{"verify stdout": r.stdout, "verify stderr": r.stderr})
+}

@@ -314,7 +314,7 @@ func (f *idFlow) Method() string {
 	}
 	return providers.OpRevoke
 }
-func (f *idFlow) KeyID() string  { return f.id }
+func (f *idFlow) KeyID() string { return f.id }
 func (f *idFlow) Plan() string {
 	if f.opts.Verify {
 		return "no verification: " + noVerifyByID

@@ -216,7 +216,9 @@ func (b *batch) secretJob(e secretEntry) engine.Job {
 		b.opts.Secrets.Add(e.Secret.Secret) // the --debug trace shows requests that carry it
 	}
 	j.Target = tgt
-	j.Secret = e.Secret.Secret
+	if pub, ok := p.(interface{ PublicSecret(string) bool }); !ok || !pub.PublicSecret(e.Secret.Secret) {
+		j.Secret = e.Secret.Secret // masked in everything the job reports
+	}
 	if custom {
 		j.Flow = maker.SecretFlow(tgt, e.Secret.Secret, fo)
 	} else {

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -50,23 +51,32 @@ func TestBinaryRevokesLeakedAWSKeysFromATruffleHogReport(t *testing.T) {
 		t.Fatalf("%d results (exit %d):\n%s\n%s", len(results), r.code, r.stdout, r.stderr)
 	}
 	byID := map[string]leakedResult{}
-	for _, res := range results {
+	keyIDs := map[string]string{}
+	for i, res := range results {
 		byID[res.ID[:strings.Index(res.ID, " ")]] = res
+		var k struct {
+			KeyID string `json:"key_id"`
+		}
+		_ = json.Unmarshal([]byte(strings.Split(strings.TrimSpace(r.stdout), "\n")[i]), &k)
+		keyIDs[res.ID[:strings.Index(res.ID, " ")]] = k.KeyID
 	}
 	want := []struct {
 		fingerprint, outcome, method string
 		code                         int
-		message                      string
+		message, keyID               string
 	}{
-		{"AKIA…0001", "confirmed", "revoke_by_secret", 0, "confirmed: AWS refuses the key (403 InvalidClientTokenId"},
-		{"AKIA…F001", "confirmed", "revoke_by_secret", 0, "may not delete itself (403 AccessDenied"},
-		{"AKIA…0003", "revoked", "revoke", 15, "not verified: AWS verifies a key only by a request signed with its secret access key"},
+		{"AKIA…0001", "confirmed", "revoke_by_secret", 0, "confirmed: AWS refuses the key (403 InvalidClientTokenId", "AKIASANDBOXDEMO00001"},
+		{"AKIA…F001", "confirmed", "revoke_by_secret", 0, "may not delete itself (403 AccessDenied", "AKIASANDBOXNOSELF001"},
+		{"AKIA…0003", "revoked", "revoke", 15, "not verified: AWS verifies a key only by a request signed with its secret access key", "AKIASANDBOXDEMO00003"},
 	}
 	for _, w := range want {
 		res, ok := byID[w.fingerprint]
 		if !ok {
 			t.Errorf("no result named %s:\n%s", w.fingerprint, r.stdout)
 			continue
+		}
+		if keyIDs[w.fingerprint] != w.keyID {
+			t.Errorf("%s: key id %q, want %q (an access key id is public)", w.fingerprint, keyIDs[w.fingerprint], w.keyID)
 		}
 		if res.Provider != "aws" || res.Outcome != w.outcome || res.Method != w.method || res.ExitCode != w.code || !strings.Contains(res.Message, w.message) {
 			t.Errorf("%s: %+v, want %s by %s, exit %d, saying %q", w.fingerprint, res, w.outcome, w.method, w.code, w.message)

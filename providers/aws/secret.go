@@ -116,6 +116,11 @@ func (a *Adapter) DeriveID(secret string) (string, bool) {
 	return p.id, true
 }
 
+// PublicSecret reports whether a leaked credential is a key id alone:
+// public (the IAM fact sheet: the first half of the pair, not secret), so
+// results show it rather than mask it.
+func (a *Adapter) PublicSecret(secret string) bool { return idRe.MatchString(secret) }
+
 // SecretCredential: a key id alone is revoked only with the credential
 // chain's credentials; a pair deletes itself and uses them only when its
 // own policy forbids it; verification never does.

@@ -3,10 +3,13 @@ package e2e
 import (
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/keyctl/keyctl/internal/testutil"
 )
 
 // TestBinaryRevokesLeakedAWSKeysFromATruffleHogReport runs TruffleHog AWS
@@ -109,4 +112,41 @@ func TestBinaryRevokesLeakedAWSKeysFromATruffleHogReport(t *testing.T) {
 		t.Errorf("verify: exit %d\n%s", r.code, r.stdout)
 	}
 	assertNoSecret(t, []string{secret2}, map[string]string{"verify stdout": r.stdout, "verify stderr": r.stderr})
+}
+
+// TestBinaryLeakedAWSPairDeniedWithoutAWSCredentials: a pair whose policy
+// forbids deleting itself, with no AWS credentials configured, sends its
+// own DeleteAccessKey only, then says what to configure and run; a key id
+// alone sends nothing.
+func TestBinaryLeakedAWSPairDeniedWithoutAWSCredentials(t *testing.T) {
+	const id, secret = "AKIAIOSFODNN7EXAMPLE", "leaked/secret/access/key/EXAMPLE00000002"
+	srv := testutil.NewServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		w.Header().Set("Content-Type", "text/xml")
+		testutil.Respond(w, 403, `<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>User: arn:aws:iam::123456789012:user/ci is not authorized to perform: iam:DeleteAccessKey</Message></Error><RequestId>r</RequestId></ErrorResponse>`)
+	})
+	file := filepath.Join(t.TempDir(), "leaked.txt")
+	if err := os.WriteFile(file, []byte(id+":"+secret+"\n"+"AKIAIOSFODNN7EXAMPL2\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	noAWS := []string{"KEYCTL_AWS_BASE_URL=" + srv.URL, "AWS_CONFIG_FILE=/nonexistent/aws-config", "AWS_SHARED_CREDENTIALS_FILE=/nonexistent/aws-credentials", "AWS_EC2_METADATA_DISABLED=true"}
+	r := keyctl(t, noAWS, "revoke", "--secrets-from", file, "-o", "json", "--no-audit", "--debug")
+	byLine := map[int]leakedResult{}
+	for _, res := range parseResults(t, r.stdout) {
+		byLine[res.Line] = res
+	}
+	pair, alone := byLine[1], byLine[2]
+	if pair.Outcome != "failed" || pair.ExitCode != 3 || !strings.Contains(pair.Message, "may not delete itself") || !strings.Contains(pair.Message, "keyctl revoke aws "+id) {
+		t.Errorf("pair: %+v", pair)
+	}
+	if alone.Outcome != "failed" || alone.ExitCode != 3 || !strings.Contains(alone.Message, "AWS_ACCESS_KEY_ID") {
+		t.Errorf("key id alone: %+v", alone)
+	}
+	reqs := srv.Requests()
+	if len(reqs) != 1 || !strings.Contains(reqs[0].Header.Get("Authorization"), "Credential="+id+"/") {
+		t.Fatalf("%d requests, want the pair's own DeleteAccessKey only", len(reqs))
+	}
+	if r.code != 3 {
+		t.Errorf("exit %d, want 3", r.code)
+	}
+	assertNoSecret(t, []string{secret}, map[string]string{"stdout": r.stdout, "stderr": r.stderr})
 }

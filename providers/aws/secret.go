@@ -143,7 +143,7 @@ func (a *Adapter) SecretFingerprint(secret string) string {
 	fp := providers.Fingerprint("", secret)
 	hash := fp[strings.LastIndex(fp, " ")+1:]
 	if len(p.id) < 8 || !idRe.MatchString(p.id) {
-		return "…" + " " + hash
+		return "… " + hash
 	}
 	return p.id[:4] + "…" + p.id[len(p.id)-4:] + " " + hash
 }

@@ -258,3 +258,30 @@ func upper(s string) string {
 	}
 	return string(b)
 }
+
+// FlowMaker is a SecretHandler whose secrets do not fit SecretFlow (AWS:
+// a key id alone is revoked by id, a key pair deletes itself and falls
+// back to the configured credential when its own policy forbids it). It
+// plans each secret itself.
+type FlowMaker interface {
+	SecretHandler
+	// SecretCredential says whether acting on this secret needs the
+	// configured credential (CredentialRequired), may use it
+	// (CredentialOptional: a fallback) or never does (CredentialNone).
+	SecretCredential(secret string, o FlowOptions) CredentialNeed
+	// SecretFingerprint names the secret in results and the audit log.
+	SecretFingerprint(secret string) string
+	// SecretFlow plans the requests for one secret; t carries the
+	// credential when it was needed or could be loaded.
+	SecretFlow(t Target, secret string, o FlowOptions) Flow
+}
+
+// CredentialNeed is how much a secret's flow needs the configured
+// credential.
+type CredentialNeed int
+
+const (
+	CredentialNone CredentialNeed = iota
+	CredentialOptional
+	CredentialRequired
+)

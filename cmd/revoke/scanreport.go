@@ -8,6 +8,7 @@ import (
 	"iter"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/keyctl/keyctl/internal/cmdutil"
 	"github.com/keyctl/keyctl/internal/findings"
@@ -76,6 +77,9 @@ func (b *batch) reportEntries(from io.Reader) iter.Seq[secretEntry] {
 				if _, err := providers.Lookup(f.Provider); err == nil {
 					e.Provider = f.Provider // the scanner's rule names it
 				}
+			}
+			if f.Provider == "aws" {
+				e.Secret.Secret = awsPair(f)
 			}
 			loc := f.Location
 			e.Location = &engine.Location{File: loc.File, Line: loc.Line, Commit: loc.Commit, URL: loc.URL, Rule: f.Rule}
@@ -162,4 +166,21 @@ func writeAnnotated(opts *RevokeOptions, a *annotations) error {
 		return fmt.Errorf("--report-out: %v", err)
 	}
 	return nil
+}
+
+// awsPair is an AWS finding as keyctl takes it: the key pair "AKID:SECRET"
+// when the scanner reported the secret access key with the id
+// (TruffleHog's RawV2 joins them, with ":" since its access_keys detector,
+// without in older versions; Kingfisher names the id a secret was
+// validated with), else what the scanner found.
+func awsPair(f findings.Finding) string {
+	switch {
+	case f.Extra["RawV2"] != "" && f.Secret != "" && strings.HasPrefix(f.Extra["RawV2"], f.Secret):
+		if rest := strings.TrimPrefix(f.Extra["RawV2"][len(f.Secret):], ":"); rest != "" {
+			return f.Secret + ":" + rest
+		}
+	case f.Extra["AKID"] != "" && f.Secret != "" && !strings.HasPrefix(f.Secret, f.Extra["AKID"]):
+		return f.Extra["AKID"] + ":" + f.Secret
+	}
+	return f.Secret
 }

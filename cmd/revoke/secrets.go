@@ -171,6 +171,10 @@ func (b *batch) secretJob(e secretEntry) engine.Job {
 	}
 	name := p.Info().Name
 	j.ID = providers.Fingerprint(prefix, e.Secret.Secret)
+	maker, custom := p.(providers.FlowMaker)
+	if custom {
+		j.ID = maker.SecretFingerprint(e.Secret.Secret)
+	}
 	h, ok := p.(providers.SecretHandler)
 	if !ok || len(h.SecretFormats()) == 0 {
 		return reject(name, providers.Failed, exit.Manual, fmt.Sprintf("keyctl knows no %s request that takes a leaked secret; find the key's id in %s's dashboard, then run: keyctl revoke %s <id>; nothing sent",
@@ -185,12 +189,24 @@ func (b *batch) secretJob(e secretEntry) engine.Job {
 	if b.opts.verifyOnly {
 		needCredential = plan.VerifyAuth == "credential"
 	}
+	fo := providers.FlowOptions{Revoke: !b.opts.verifyOnly, Verify: b.opts.Verify || b.opts.verifyOnly, VerifyWait: b.opts.VerifyWait}
+	optional := false
+	if custom {
+		need := maker.SecretCredential(e.Secret.Secret, fo)
+		needCredential, optional = need == providers.CredentialRequired, need == providers.CredentialOptional
+	}
 	var (
 		tgt providers.Target
 		err error
 	)
 	if needCredential {
 		tgt, err = b.targets.get(p)
+	} else if optional {
+		// A fallback may use the credential: without one, the flow says
+		// what to configure if it comes to that.
+		if tgt, err = b.targets.get(p); err != nil {
+			tgt, err = b.targets.place(p)
+		}
 	} else {
 		tgt, err = b.targets.place(p)
 	}
@@ -204,10 +220,14 @@ func (b *batch) secretJob(e secretEntry) engine.Job {
 		b.opts.Secrets.Add(e.Secret.Secret) // the --debug trace shows requests that carry it
 	}
 	j.Target = tgt
-	j.Secret = e.Secret.Secret
-	j.Flow = providers.SecretFlow(h, tgt, e.Secret.Secret, providers.FlowOptions{
-		Revoke: !b.opts.verifyOnly, Verify: b.opts.Verify || b.opts.verifyOnly, VerifyWait: b.opts.VerifyWait,
-	})
+	if pub, ok := p.(interface{ PublicSecret(string) bool }); !ok || !pub.PublicSecret(e.Secret.Secret) {
+		j.Secret = e.Secret.Secret // masked in everything the job reports
+	}
+	if custom {
+		j.Flow = maker.SecretFlow(tgt, e.Secret.Secret, fo)
+	} else {
+		j.Flow = providers.SecretFlow(h, tgt, e.Secret.Secret, fo)
+	}
 	return j
 }
 

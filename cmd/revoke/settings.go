@@ -197,7 +197,7 @@ func (t *targets) resolveWith(p providers.Provider, withCredential bool) (provid
 		}
 		return providers.Target{}, &config.Error{Msg: fmt.Sprintf("%s: %v", base.Origin, err)}
 	}
-	if ownCredential {
+	if ownCredential && withCredential {
 		return t.loaded(p, loader, u, skip)
 	}
 	var token string

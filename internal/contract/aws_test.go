@@ -72,6 +72,7 @@ func loadIAMModel(t *testing.T) iamModel {
 // iamStandIn is IAM as the model and the Query protocol describe it.
 type iamStandIn struct {
 	model      iamModel
+	mount      string // the path it is served under ("" for the root), before the model's requestUri
 	creds      awssdk.Credentials
 	mu         sync.Mutex
 	violations []string
@@ -111,7 +112,7 @@ func (s *iamStandIn) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case !ok:
 		s.violate("Action %q is not an operation of the model", action)
-	case r.Method != op.HTTP.Method || r.URL.Path != op.HTTP.RequestURI || r.URL.RawQuery != "":
+	case r.Method != op.HTTP.Method || r.URL.Path != s.mount+op.HTTP.RequestURI || r.URL.RawQuery != "":
 		s.violate("%s %s, the model says %s %s", r.Method, r.URL, op.HTTP.Method, op.HTTP.RequestURI)
 	}
 	if v := form.Get("Version"); v != s.model.Metadata.APIVersion {

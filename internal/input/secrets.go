@@ -53,7 +53,16 @@ func secretEntry(n int, raw []byte, tooLong bool, provider string, known func(st
 	if line == "" || strings.HasPrefix(line, "#") {
 		return s, false
 	}
-	if fields := strings.Fields(line); len(fields) == 2 && provider == "" && known != nil && known(strings.ToLower(fields[0])) {
+	fields := strings.Fields(line)
+	if len(fields) == 3 && provider == "" && strings.EqualFold(fields[0], "aws") && awsKeyID(fields[1]) {
+		s.Provider, fields = "aws", fields[1:]
+	}
+	if len(fields) == 2 && awsKeyID(fields[0]) {
+		// An AWS key pair as "AKID SECRET": no provider's name has the
+		// shape of a key id, so the line reads one way only.
+		line, fields = fields[0]+":"+fields[1], nil
+	}
+	if len(fields) == 2 && provider == "" && known != nil && known(strings.ToLower(fields[0])) {
 		s.Provider, line = strings.ToLower(fields[0]), fields[1]
 	} else if len(fields) > 1 {
 		s.Err = fmt.Sprintf("line %d: a secret holds no spaces; give one secret per line (or \"PROVIDER SECRET\")", n)
@@ -61,4 +70,19 @@ func secretEntry(n int, raw []byte, tooLong bool, provider string, known func(st
 	}
 	s.Secret = line
 	return s, true
+}
+
+// awsKeyID reports whether s has the shape of an AWS access key id: the
+// documented prefixes AKIA (long-term) or ASIA (temporary), then 12 to 124
+// letters, digits or underscores (IAM's accessKeyIdType).
+func awsKeyID(s string) bool {
+	if len(s) < 16 || len(s) > 128 || !(strings.HasPrefix(s, "AKIA") || strings.HasPrefix(s, "ASIA")) {
+		return false
+	}
+	for _, r := range s[4:] {
+		if !(r == '_' || 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9') {
+			return false
+		}
+	}
+	return true
 }

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync/atomic"
 
+	awssdk "github.com/aws/aws-sdk-go-v2/aws"
+
 	awsprov "github.com/keyctl/keyctl/providers/aws"
 
 	"github.com/keyctl/keyctl/internal/sigv4verify"
@@ -41,13 +43,24 @@ var natives = map[string]*native{"aws": awsNative}
 const (
 	awsSigningUser = "keyctl-sandbox" // the IAM user of the sandbox's credentials
 	awsDeniedTag   = "denied"
+	awsNoSelfTag   = "noself" // its own policy does not allow it to delete itself
+	awsAccount     = "123456789012"
 )
+
+// awsPair is a seeded key's fake leaked pair, "AKID:SECRET": the secret
+// access key signs what the key sends for itself (deleting itself,
+// sts:GetCallerIdentity).
+func awsPair(id string) string { return id + ":sandbox/keyctl/" + id + "/fake+secret" }
 
 var awsNative = &native{
 	seeds: []providers.SKey{
-		{ID: "AKIASANDBOXDEMO00001"}, {ID: "AKIASANDBOXDEMO00002"}, {ID: "AKIASANDBOXDEMO00003"},
+		{ID: "AKIASANDBOXDEMO00001", Secret: awsPair("AKIASANDBOXDEMO00001"), Note: "its leaked pair may delete itself"},
+		{ID: "AKIASANDBOXDEMO00002", Secret: awsPair("AKIASANDBOXDEMO00002"), Note: "its leaked pair may delete itself"},
+		{ID: "AKIASANDBOXDEMO00003"},
 		{ID: "AKIASANDBOXBOB000001", Tag: "user:Bob", Note: "user Bob's key: --param user_name=Bob, else 404 NoSuchEntity"},
 		{ID: "AKIASANDBOXDENIED001", Tag: awsDeniedTag, Note: "the sandbox's credentials may not delete it: 403 AccessDenied"},
+		{ID: "AKIASANDBOXNOSELF001", Tag: awsNoSelfTag, Secret: awsPair("AKIASANDBOXNOSELF001"),
+			Note: "its leaked pair may not delete itself (403 AccessDenied); the sandbox's credentials may"},
 	},
 	newID: "AKIASANDBOXNEW%06d",
 	route: "POST /aws/",
@@ -80,27 +93,37 @@ func (s *Sandbox) seedNatives() {
 	for name, n := range natives {
 		s.keys[name] = map[string]*Key{}
 		for _, sk := range n.seeds {
-			s.keys[name][sk.ID] = &Key{Provider: name, ID: sk.ID, State: Active, CreatedAt: long, Note: sk.Note, tag: sk.Tag}
+			s.keys[name][sk.ID] = &Key{Provider: name, ID: sk.ID, State: Active, CreatedAt: long, Note: sk.Note, tag: sk.Tag, secret: sk.Secret}
 		}
 	}
 }
 
-// serveIAM answers one Query API call.
+// serveIAM answers one Query API call: IAM's DeleteAccessKey, or under
+// sts/ STS's GetCallerIdentity. A request is signed by the sandbox's
+// credentials (an administrator) or by a seeded key's leaked pair.
 func serveIAM(s *Sandbox, w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(io.LimitReader(r.Body, providers.MaxBody))
 	if r.Header.Get("Authorization") == "" {
 		iamError(w, http.StatusBadRequest, "Sender", "IncompleteSignature", "The request is not signed with AWS Signature Version 4.")
 		return
 	}
-	if _, err := sigv4verify.Verify(r, body, awsprov.SandboxCredentials); err != nil {
-		if sig, perr := sigv4verify.Parse(r.Header.Get("Authorization")); perr == nil && sig.AccessKeyID != awsprov.SandboxCredentials.AccessKeyID {
-			iamError(w, http.StatusForbidden, "Sender", "InvalidClientTokenId", "The security token included in the request is invalid.")
-			return
-		}
-		iamError(w, http.StatusForbidden, "Sender", "SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided.")
+	self, ok := awsSigner(s, w, r, body)
+	if !ok {
+		return
+	}
+	service := "iam"
+	if strings.HasSuffix(strings.TrimRight(r.URL.Path, "/"), "/sts") {
+		service = "sts"
+	}
+	if sig, _ := sigv4verify.Parse(r.Header.Get("Authorization")); sig.Service != service {
+		iamError(w, http.StatusForbidden, "Sender", "SignatureDoesNotMatch", "Credential should be scoped to correct service: '"+service+"'.")
 		return
 	}
 	form, err := url.ParseQuery(string(body))
+	if service == "sts" {
+		serveSTS(w, form, err, self)
+		return
+	}
 	switch {
 	case err != nil || form.Get("Action") != awsprov.Action:
 		iamError(w, http.StatusBadRequest, "Sender", "InvalidAction", "The sandbox plays DeleteAccessKey only.")
@@ -116,19 +139,21 @@ func serveIAM(s *Sandbox, w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	k := s.lookup("aws", id)
-	owner := awsSigningUser
-	if k != nil && strings.HasPrefix(k.tag, "user:") {
-		owner = strings.TrimPrefix(k.tag, "user:")
+	signer := awsSigningUser
+	if self != nil {
+		signer = awsOwner(self)
 	}
 	switch {
+	case self != nil && self.tag == awsNoSelfTag:
+		iamError(w, http.StatusForbidden, "Sender", "AccessDenied", fmt.Sprintf("User: arn:aws:iam::%s:user/%s is not authorized to perform: iam:DeleteAccessKey on resource: user %s", awsAccount, signer, signer))
 	case k == nil || k.State == Revoked:
 		iamError(w, http.StatusNotFound, "Sender", "NoSuchEntity", fmt.Sprintf("The Access Key with id %s cannot be found.", id))
-	case user == "" && owner != awsSigningUser, user != "" && user != owner:
+	case user == "" && awsOwner(k) != signer, user != "" && user != awsOwner(k):
 		// IAM takes the signing user when UserName is absent: another
 		// user's key is then not found, as it is under a wrong UserName.
 		iamError(w, http.StatusNotFound, "Sender", "NoSuchEntity", fmt.Sprintf("The Access Key with id %s cannot be found.", id))
-	case k.tag == awsDeniedTag:
-		iamError(w, http.StatusForbidden, "Sender", "AccessDenied", fmt.Sprintf("User: arn:aws:iam::123456789012:user/%s is not authorized to perform: iam:DeleteAccessKey", awsSigningUser))
+	case self == nil && k.tag == awsDeniedTag:
+		iamError(w, http.StatusForbidden, "Sender", "AccessDenied", fmt.Sprintf("User: arn:aws:iam::%s:user/%s is not authorized to perform: iam:DeleteAccessKey", awsAccount, awsSigningUser))
 	default:
 		k.State = Revoked
 		w.Header().Set("Content-Type", "text/xml")
@@ -139,6 +164,73 @@ func serveIAM(s *Sandbox, w http.ResponseWriter, r *http.Request) {
 			RequestID string   `xml:"ResponseMetadata>RequestId"`
 		}{RequestID: w.Header().Get("X-Amzn-Requestid")})
 	}
+}
+
+// awsSigner checks a request's signature: by the sandbox's credentials
+// (self is nil) or by the leaked pair of a seeded key that still exists
+// (self is that key). Otherwise it answers as AWS does and ok is false.
+func awsSigner(s *Sandbox, w http.ResponseWriter, r *http.Request, body []byte) (self *Key, ok bool) {
+	sig, perr := sigv4verify.Parse(r.Header.Get("Authorization"))
+	if perr == nil && sig.AccessKeyID != awsprov.SandboxCredentials.AccessKeyID {
+		s.mu.Lock()
+		k := s.keys["aws"][sig.AccessKeyID]
+		live := k != nil && k.State == Active
+		pair := ""
+		if live {
+			pair = k.secret // "" for a key with no seeded pair: no secret signs for it
+		}
+		s.mu.Unlock()
+		if !live {
+			iamError(w, http.StatusForbidden, "Sender", "InvalidClientTokenId", "The security token included in the request is invalid.")
+			return nil, false
+		}
+		_, secret, _ := strings.Cut(pair, ":")
+		if _, err := sigv4verify.Verify(r, body, awssdk.Credentials{AccessKeyID: k.ID, SecretAccessKey: secret}); secret == "" || err != nil {
+			iamError(w, http.StatusForbidden, "Sender", "SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided.")
+			return nil, false
+		}
+		return k, true
+	}
+	if _, err := sigv4verify.Verify(r, body, awsprov.SandboxCredentials); err != nil {
+		iamError(w, http.StatusForbidden, "Sender", "SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided.")
+		return nil, false
+	}
+	return nil, true
+}
+
+// awsOwner is the IAM user a key belongs to.
+func awsOwner(k *Key) string {
+	if strings.HasPrefix(k.tag, "user:") {
+		return strings.TrimPrefix(k.tag, "user:")
+	}
+	return awsSigningUser
+}
+
+// serveSTS answers sts:GetCallerIdentity: who signed (signature and key
+// checked by the caller). It needs no permission, so it cannot be denied.
+func serveSTS(w http.ResponseWriter, form url.Values, err error, self *Key) {
+	switch {
+	case err != nil || form.Get("Action") != "GetCallerIdentity":
+		iamError(w, http.StatusBadRequest, "Sender", "InvalidAction", "The sandbox plays GetCallerIdentity only.")
+		return
+	case form.Get("Version") != "2011-06-15":
+		iamError(w, http.StatusBadRequest, "Sender", "ValidationError", "Version must be 2011-06-15.")
+		return
+	}
+	user, userID := awsSigningUser, "AIDASANDBOXKEYCTL000"
+	if self != nil {
+		user, userID = awsOwner(self), "AIDA"+strings.TrimPrefix(self.ID, "AKIA")
+	}
+	w.Header().Set("Content-Type", "text/xml")
+	w.Header().Set("X-Amzn-Requestid", requestID())
+	w.WriteHeader(http.StatusOK)
+	_ = xml.NewEncoder(w).Encode(struct {
+		XMLName   xml.Name `xml:"https://sts.amazonaws.com/doc/2011-06-15/ GetCallerIdentityResponse"`
+		Arn       string   `xml:"GetCallerIdentityResult>Arn"`
+		UserID    string   `xml:"GetCallerIdentityResult>UserId"`
+		Account   string   `xml:"GetCallerIdentityResult>Account"`
+		RequestID string   `xml:"ResponseMetadata>RequestId"`
+	}{Arn: "arn:aws:iam::" + awsAccount + ":user/" + user, UserID: userID, Account: awsAccount, RequestID: w.Header().Get("X-Amzn-Requestid")})
 }
 
 // validAccessKeyID is the model's accessKeyIdType: [\w]+, 16 to 128.

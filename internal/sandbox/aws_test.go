@@ -112,7 +112,7 @@ func TestAWSEmulationPlaysDeleteAccessKey(t *testing.T) {
 			states[k.ID] = k.State
 		}
 	}
-	if states["AKIASANDBOXDEMO00001"] != Revoked || states["AKIASANDBOXBOB000001"] != Revoked || states["AKIASANDBOXDEMO00002"] != Active || len(states) != 5 {
+	if states["AKIASANDBOXDEMO00001"] != Revoked || states["AKIASANDBOXBOB000001"] != Revoked || states["AKIASANDBOXDEMO00002"] != Active || len(states) != 6 {
 		t.Errorf("states %v", states)
 	}
 	k, err := sb.Create("aws")
@@ -158,5 +158,95 @@ func TestAWSSandboxCredentialsGoToTheAWSChain(t *testing.T) {
 	}
 	if _, _, ok := CredentialEnv("lava"); ok {
 		t.Error("lava takes KEYCTL_LAVA_TOKEN")
+	}
+}
+
+// sendQuery sends a request and reads the answer's status, error code and
+// root element.
+func sendQuery(t *testing.T, req *providers.Request) (status int, code, root string) {
+	t.Helper()
+	r, _ := http.NewRequest(req.Method, req.URL, bytes.NewReader(req.Body))
+	r.Header = req.Header
+	resp, err := http.DefaultClient.Do(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	var x struct {
+		XMLName xml.Name
+		Code    string `xml:"Error>Code"`
+		Arn     string `xml:"GetCallerIdentityResult>Arn"`
+	}
+	if err := xml.Unmarshal(body, &x); err != nil {
+		t.Fatalf("%d %s: not XML: %v", resp.StatusCode, body, err)
+	}
+	if x.Arn != "" {
+		return resp.StatusCode, x.Arn, x.XMLName.Local
+	}
+	return resp.StatusCode, x.Code, x.XMLName.Local
+}
+
+func TestAWSEmulationPlaysLeakedPairs(t *testing.T) {
+	sb := New(Options{})
+	srv, err := Start(sb, "127.0.0.1:0", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	u, _ := url.Parse(BaseURLs(srv.URL)["aws"])
+	tgt := providers.Target{BaseURL: u, Credential: awsprov.SandboxCredentials}
+	pairs := map[string]string{}
+	for _, k := range sb.Secrets() {
+		if k.Provider == "aws" {
+			pairs[k.ID] = k.Secret()
+		}
+	}
+	if len(pairs) != 3 || pairs["AKIASANDBOXDEMO00001"] == "" || pairs["AKIASANDBOXNOSELF001"] == "" {
+		t.Fatalf("leaked pairs %v", pairs)
+	}
+	a := &awsprov.Adapter{}
+	call := func(op, secret string) (int, string, string) {
+		t.Helper()
+		req, err := a.SecretRequest(op, tgt, secret, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sendQuery(t, req)
+	}
+	type answer struct {
+		status     int
+		code, root string
+	}
+	demo, noself := pairs["AKIASANDBOXDEMO00001"], pairs["AKIASANDBOXNOSELF001"]
+	for _, s := range []struct {
+		name, op, secret string
+		want             answer
+	}{
+		{"caller identity", providers.OpVerify, demo, answer{200, "arn:aws:iam::123456789012:user/keyctl-sandbox", "GetCallerIdentityResponse"}},
+		{"caller identity, wrong secret", providers.OpVerify, "AKIASANDBOXDEMO00001:wrong", answer{403, "SignatureDoesNotMatch", "ErrorResponse"}},
+		{"caller identity, a key with no leaked pair", providers.OpVerify, "AKIASANDBOXDEMO00003:any", answer{403, "SignatureDoesNotMatch", "ErrorResponse"}},
+		{"caller identity, unknown key", providers.OpVerify, "AKIASANDBOXUNKNOWN01:any", answer{403, "InvalidClientTokenId", "ErrorResponse"}},
+		{"self-delete denied by its policy", providers.OpRevokeBySecret, noself, answer{403, "AccessDenied", "ErrorResponse"}},
+		{"self-delete", providers.OpRevokeBySecret, demo, answer{200, "", "DeleteAccessKeyResponse"}},
+		{"caller identity once deleted", providers.OpVerify, demo, answer{403, "InvalidClientTokenId", "ErrorResponse"}},
+		{"self-delete once deleted", providers.OpRevokeBySecret, demo, answer{403, "InvalidClientTokenId", "ErrorResponse"}},
+	} {
+		st, code, root := call(s.op, s.secret)
+		if got := (answer{st, code, root}); got != s.want {
+			t.Errorf("%s: %+v, want %+v", s.name, got, s.want)
+		}
+	}
+	// STS checks the signing scope: a request signed for iam is refused.
+	sts, _ := url.Parse(u.String() + "/sts")
+	req, _ := awsprov.SignedQuery(awsprov.Endpoint{BaseURL: sts, Service: "iam", Region: "us-east-1"}, awsprov.SandboxCredentials,
+		[]awsprov.QueryParam{{Name: "Action", Value: "GetCallerIdentity"}, {Name: "Version", Value: "2011-06-15"}}, time.Now())
+	if st, code, _ := sendQuery(t, req); st != 403 || code != "SignatureDoesNotMatch" {
+		t.Errorf("signed for iam: %d %s", st, code)
+	}
+	// The key whose policy forbids deleting itself is deleted by the
+	// sandbox's (administrator's) credentials.
+	if got := callIAM(t, u.String(), awsprov.SandboxCredentials, "AKIASANDBOXNOSELF001", nil); got != (iamAnswer{200, ""}) {
+		t.Errorf("admin delete: %+v", got)
 	}
 }

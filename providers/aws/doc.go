@@ -24,6 +24,7 @@ func (a *Adapter) Doc() providers.Doc {
 			"signed for region us-east-1; the China (iam.cn-north-1.amazonaws.com.cn), GovCloud (iam.us-gov.amazonaws.com) and isolated partitions' hosts of IAM's endpoint rule set, set as the base URL, are signed for their own region (cn-north-1, us-gov-west-1, …); a key works only in its own partition",
 			"sent without Accept: application/json; IAM answers XML, and a message is AWS's Error/Message with its Code",
 			"the secret access key and session token are never shown: the trace masks Authorization and X-Amz-Security-Token, and the scrubber removes both from every message",
+			"leaked keys: a key id alone is deleted by id with the credential chain's credentials; a pair AKID:SECRET deletes itself (DeleteAccessKey without UserName, signed by the pair) and, denied, is deleted by id with the chain's credentials; sts:GetCallerIdentity signed by the pair verifies it (200 live, 403 InvalidClientTokenId dead)",
 		},
 		Answers: []providers.AnswerDoc{{Status: 200, Outcome: providers.Revoked, Code: exit.OK,
 			Notes: []string{"confirmed only by a DeleteAccessKeyResponse body (the Query protocol's answer to the operation)"}}},

@@ -41,6 +41,7 @@ type Defined struct {
 var (
 	_ Provider          = (*Defined)(nil)
 	_ CredentialChecker = (*Defined)(nil)
+	_ IDClassifier      = (*Defined)(nil)
 )
 
 type compiledCheck struct {
@@ -98,6 +99,9 @@ func NewDefined(d *Definition) (*Defined, error) {
 			tmpls = append(tmpls, v)
 		}
 		walkStrings(rd.Body.JSON, func(v string) { tmpls = append(tmpls, v) })
+		if g := rd.Body.GraphQL; g != nil {
+			walkStrings(g.Variables, func(v string) { tmpls = append(tmpls, v) })
+		}
 	}
 	for _, t := range tmpls {
 		if t == "" {
@@ -419,8 +423,13 @@ func (p *Defined) body(b *BodyDef, t Target, id string, h http.Header) ([]byte, 
 		h.Set("Content-Type", "application/x-www-form-urlencoded")
 		return []byte(f.Encode()), nil
 	}
+	tmpl := b.JSON
+	if g := b.GraphQL; g != nil {
+		// The query goes as written; only the variables are templates.
+		tmpl = map[string]any{"variables": g.Variables}
+	}
 	var firstErr error
-	v := mapStrings(b.JSON, func(s string) string {
+	v := mapStrings(tmpl, func(s string) string {
 		out, err := p.expandString(s, t, id, nil)
 		if err != nil && firstErr == nil {
 			firstErr = err
@@ -429,6 +438,9 @@ func (p *Defined) body(b *BodyDef, t Target, id string, h http.Header) ([]byte, 
 	})
 	if firstErr != nil {
 		return nil, firstErr
+	}
+	if g := b.GraphQL; g != nil {
+		v.(map[string]any)["query"] = g.Query
 	}
 	h.Set("Content-Type", "application/json")
 	return json.Marshal(v)
@@ -464,13 +476,20 @@ func sortedKeys[V any](m map[string]V) []string {
 	return keys
 }
 
-// Classify reads the provider's answer by its definition. A 2xx counts as
-// revoked only when the definition documents it as such and the body looks
-// like the documented success.
+// Classify reads the provider's answer by its definition, without knowing
+// which key it is about: a success that must name the key (confirm with
+// contains) is then never confirmed. The engine calls ClassifyID.
 func (p *Defined) Classify(status int, header http.Header, body []byte) Outcome {
+	return p.ClassifyID("", status, header, body)
+}
+
+// ClassifyID reads the provider's answer to the revocation of id. A 2xx
+// counts as revoked only when the definition documents it as such and the
+// body looks like the documented success.
+func (p *Defined) ClassifyID(id string, status int, header http.Header, body []byte) Outcome {
 	a := p.answers[status]
 	if a != nil && (a.state == Revoked || a.state == Submitted) {
-		return p.success(a, status, header, body)
+		return p.success(a, id, status, header, body)
 	}
 	if status >= 200 && status < 300 {
 		what := fmt.Sprintf("%s answered %s, which its documentation does not define as a revocation", p.info.Title, StatusText(status))
@@ -550,7 +569,7 @@ func isJSONObject(body []byte) bool {
 // success checks a documented success answer: its body must look like the
 // documented one, and every confirming field is read on its own, so that a
 // wrong-typed unrelated field cannot hide a false one.
-func (p *Defined) success(a *answer, status int, header http.Header, body []byte) Outcome {
+func (p *Defined) success(a *answer, id string, status int, header http.Header, body []byte) Outcome {
 	notConfirmed := func(why string) Outcome {
 		return p.unconfirmed(fmt.Sprintf("%s answered %s but %s", p.info.Title, StatusText(status), why))
 	}
@@ -582,6 +601,15 @@ func (p *Defined) success(a *answer, status int, header http.Header, body []byte
 			return notConfirmed(fmt.Sprintf("with %s given more than once, which JSON readers take differently", c.Path))
 		}
 		r := gjson.GetBytes(body, c.Path)
+		if c.Contains != "" {
+			if id != "" && holds(r, strings.ReplaceAll(c.Contains, "{id}", id)) {
+				continue
+			}
+			if t := a.fail[i]; t != nil {
+				return p.unconfirmed(renderPaths(t, body, ", "))
+			}
+			return notConfirmed(fmt.Sprintf("%s does not list the key", c.Path))
+		}
 		if equal(r, c.Equals) {
 			continue
 		}
@@ -649,6 +677,19 @@ func quoted(body []byte, s string) int {
 func (p *Defined) unconfirmed(what string) Outcome {
 	return Outcome{State: Failed, Code: exit.Unexpected, Message: Clean(what +
 		"; the key may NOT be revoked: check the base URL and any proxy, then verify the key with " + p.info.Title)}
+}
+
+// holds reports whether r is an array with the string want among its
+// elements (gjson gives items.#.id as the array of each element's id).
+func holds(r gjson.Result, want string) bool {
+	found := false
+	if r.IsArray() {
+		r.ForEach(func(_, v gjson.Result) bool {
+			found = v.Type == gjson.String && v.Str == want
+			return !found
+		})
+	}
+	return found
 }
 
 func equal(r gjson.Result, want any) bool {

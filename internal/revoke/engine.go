@@ -369,7 +369,7 @@ func (e *Engine) process(ctx context.Context, j Job, l *lane, global chan struct
 
 		res.HTTPStatus = a.status
 		res.RequestID = requestID(a.header)
-		out := j.Provider.Classify(a.status, a.header, a.body)
+		out := providers.ClassifyAnswer(j.Provider, j.ID, a.status, a.header, a.body)
 		refused = fmt.Sprintf("%s refused it with %s", j.Provider.Info().Title, providers.StatusText(a.status))
 		retryable, honour := retry.RetryableStatus(a.status)
 		now := e.Clock.Now()

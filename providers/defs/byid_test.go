@@ -11,8 +11,8 @@ import (
 	"github.com/keyctl/keyctl/providers/defs"
 )
 
-// TestByIDRequestsOnTheWire: Elasticsearch, New Relic and Google's API keys
-// and key disabling send their documented requests.
+// TestByIDRequestsOnTheWire: Elasticsearch, New Relic, Google's API keys
+// and key disabling, and npm send their documented requests.
 func TestByIDRequestsOnTheWire(t *testing.T) {
 	const cred = "s3cret-credential"
 	nerdgraph := func(list, id string) string {
@@ -40,6 +40,9 @@ func TestByIDRequestsOnTheWire(t *testing.T) {
 		{"gcpsakeydisable", "https://iam.googleapis.com", "0f561cc41650ff521899de2fd653bd3de08e2da4", map[string]string{"project": "my-project", "account": "my-sa@my-project.iam.gserviceaccount.com"},
 			"POST", "https://iam.googleapis.com/v1/projects/my-project/serviceAccounts/my-sa@my-project.iam.gserviceaccount.com/keys/0f561cc41650ff521899de2fd653bd3de08e2da4:disable",
 			map[string]string{"Authorization": "Bearer " + cred, "Content-Type": "application/json"}, `{}`},
+		{"npm", "https://registry.npmjs.org", "a73c9572-f1b9-8983-983d-ba3ac3cc913d", nil,
+			"DELETE", "https://registry.npmjs.org/-/npm/v1/tokens/token/a73c9572-f1b9-8983-983d-ba3ac3cc913d",
+			map[string]string{"Authorization": "Bearer " + cred}, ""},
 	}
 	for _, c := range cases {
 		t.Run(c.provider, func(t *testing.T) {
@@ -92,6 +95,10 @@ func TestByIDAnswers(t *testing.T) {
 		{"googleapikey", "k", 200, `{"name":"operations/akmf.p7-1","done":true,"error":{"code":9,"message":"key is in use"}}`, providers.Failed, exit.Unexpected, "failed: key is in use (9)"},
 		{"googleapikey", "k", 404, `{"error":{"code":404,"message":"Key not found.","status":"NOT_FOUND"}}`, providers.NotFound, exit.NotFound, "Key not found. (NOT_FOUND)"},
 		{"gcpsakeydisable", "k", 200, `{}`, providers.Revoked, exit.OK, "revoked"},
+		{"npm", "k", 204, ``, providers.Revoked, exit.OK, "revoked"},
+		{"npm", "k", 400, `{"message":"invalid token"}`, providers.Failed, exit.Invalid, "npm token list"},
+		{"npm", "k", 401, `{"error":"otp required"}`, providers.Failed, exit.Auth, "otp required"},
+		{"npm", "k", 404, `{"message":"Token does not exist"}`, providers.NotFound, exit.NotFound, "Token does not exist"},
 		{"gcpsakeydisable", "k", 403, `{"error":{"code":403,"message":"Permission denied.","status":"PERMISSION_DENIED"}}`, providers.Failed, exit.Permission, "iam.serviceAccountKeys.disable"},
 	}
 	for _, c := range cases {

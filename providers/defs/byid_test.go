@@ -12,7 +12,7 @@ import (
 )
 
 // TestByIDRequestsOnTheWire: Elasticsearch, New Relic, Google's API keys
-// and key disabling, and npm send their documented requests.
+// and key disabling, npm and Heroku send their documented requests.
 func TestByIDRequestsOnTheWire(t *testing.T) {
 	const cred = "s3cret-credential"
 	nerdgraph := func(list, id string) string {
@@ -43,6 +43,9 @@ func TestByIDRequestsOnTheWire(t *testing.T) {
 		{"npm", "https://registry.npmjs.org", "a73c9572-f1b9-8983-983d-ba3ac3cc913d", nil,
 			"DELETE", "https://registry.npmjs.org/-/npm/v1/tokens/token/a73c9572-f1b9-8983-983d-ba3ac3cc913d",
 			map[string]string{"Authorization": "Bearer " + cred}, ""},
+		{"heroku", "https://api.heroku.com", "01234567-89ab-cdef-0123-456789abcdef", nil,
+			"DELETE", "https://api.heroku.com/oauth/authorizations/01234567-89ab-cdef-0123-456789abcdef",
+			map[string]string{"Authorization": "Bearer " + cred, "Accept": "application/vnd.heroku+json; version=3"}, ""},
 	}
 	for _, c := range cases {
 		t.Run(c.provider, func(t *testing.T) {
@@ -99,6 +102,9 @@ func TestByIDAnswers(t *testing.T) {
 		{"npm", "k", 400, `{"message":"invalid token"}`, providers.Failed, exit.Invalid, "npm token list"},
 		{"npm", "k", 401, `{"error":"otp required"}`, providers.Failed, exit.Auth, "otp required"},
 		{"npm", "k", 404, `{"message":"Token does not exist"}`, providers.NotFound, exit.NotFound, "Token does not exist"},
+		{"heroku", "k", 200, `{"id":"k","scope":["global"]}`, providers.Revoked, exit.OK, "revoked"},
+		{"heroku", "k", 200, ``, providers.Failed, exit.Unexpected, "not its documented JSON"},
+		{"heroku", "k", 404, `{"id":"not_found","message":"Couldn't find that authorization."}`, providers.NotFound, exit.NotFound, "Couldn't find that authorization. (not_found)"},
 		{"gcpsakeydisable", "k", 403, `{"error":{"code":403,"message":"Permission denied.","status":"PERMISSION_DENIED"}}`, providers.Failed, exit.Permission, "iam.serviceAccountKeys.disable"},
 	}
 	for _, c := range cases {

@@ -44,6 +44,7 @@ type Defined struct {
 var (
 	_ Provider          = (*Defined)(nil)
 	_ CredentialChecker = (*Defined)(nil)
+	_ IDClassifier      = (*Defined)(nil)
 )
 
 type compiledCheck struct {
@@ -592,8 +593,12 @@ func (p *Defined) body(b *BodyDef, t Target, v vars, h http.Header) ([]byte, err
 		h.Set("Content-Type", "application/x-www-form-urlencoded")
 		return []byte(f.Encode()), nil
 	}
-	var firstErr error
 	tmpl := b.JSON
+	if g := b.GraphQL; g != nil {
+		// The query goes as written; only the variables are templates.
+		tmpl = map[string]any{"variables": g.Variables}
+	}
+	var firstErr error
 	if len(v.batch) > 0 {
 		tmpl = batchArray(tmpl, v.batch)
 	}
@@ -606,6 +611,9 @@ func (p *Defined) body(b *BodyDef, t Target, v vars, h http.Header) ([]byte, err
 	})
 	if firstErr != nil {
 		return nil, firstErr
+	}
+	if g := b.GraphQL; g != nil {
+		doc.(map[string]any)["query"] = g.Query
 	}
 	h.Set("Content-Type", "application/json")
 	return json.Marshal(doc)
@@ -672,15 +680,23 @@ func sortedKeys[V any](m map[string]V) []string {
 	return keys
 }
 
-// Classify reads the provider's answer by its definition. A 2xx counts as
-// revoked only when the definition documents it as such and the body looks
-// like the documented success.
+// Classify reads the provider's answer by its definition, without knowing
+// which key it is about: a success that must name the key (confirm with
+// contains) is then never confirmed. The engine calls ClassifyID.
 func (p *Defined) Classify(status int, header http.Header, body []byte) Outcome {
-	return p.classify(p.revoke, status, header, body)
+	return p.ClassifyID("", status, header, body)
 }
 
-// classify reads an answer to one of the definition's operations.
-func (p *Defined) classify(op *compiledOp, status int, header http.Header, body []byte) Outcome {
+// ClassifyID reads the provider's answer to the revocation of id. A 2xx
+// counts as revoked only when the definition documents it as such and the
+// body looks like the documented success.
+func (p *Defined) ClassifyID(id string, status int, header http.Header, body []byte) Outcome {
+	return p.classify(p.revoke, id, status, header, body)
+}
+
+// classify reads an answer to one of the definition's operations about id
+// ("" when it is about a secret, or unknown).
+func (p *Defined) classify(op *compiledOp, id string, status int, header http.Header, body []byte) Outcome {
 	a := op.answers[status]
 	if a != nil && len(a.cases) > 0 && isJSONObject(body) {
 		for _, c := range a.cases {
@@ -692,7 +708,7 @@ func (p *Defined) classify(op *compiledOp, status int, header http.Header, body 
 	if a != nil {
 		switch a.state {
 		case Revoked, Submitted:
-			return p.success(a, status, header, body)
+			return p.success(a, id, status, header, body)
 		case Found:
 			return p.found(op, a, status, header, body)
 		case Live:
@@ -798,7 +814,7 @@ func (p *Defined) found(op *compiledOp, a *answer, status int, header http.Heade
 	fail := func(why string) Outcome {
 		return Outcome{State: Failed, Code: exit.Unexpected, Message: Clean(fmt.Sprintf("%s answered %s but %s; %s", p.info.Title, StatusText(status), why, p.noAnswer(op)))}
 	}
-	if why, _ := p.bodyProblem(&answer{body: "json", confirm: a.confirm, fail: make([]*fasttemplate.Template, len(a.confirm))}, header, body); why != "" {
+	if why, _ := p.bodyProblem(&answer{body: "json", confirm: a.confirm, fail: make([]*fasttemplate.Template, len(a.confirm))}, "", header, body); why != "" {
 		return fail(why)
 	}
 	if repeated(body, op.idPath) {
@@ -817,7 +833,7 @@ func (p *Defined) found(op *compiledOp, a *answer, status int, header http.Heade
 
 // live reads a verify answer that says the secret works.
 func (p *Defined) live(op *compiledOp, a *answer, status int, header http.Header, body []byte) Outcome {
-	if why, _ := p.bodyProblem(&answer{body: "json", confirm: a.confirm, fail: make([]*fasttemplate.Template, len(a.confirm))}, header, body); why != "" && (a.body == "" || a.body == "json") {
+	if why, _ := p.bodyProblem(&answer{body: "json", confirm: a.confirm, fail: make([]*fasttemplate.Template, len(a.confirm))}, "", header, body); why != "" && (a.body == "" || a.body == "json") {
 		return Outcome{State: Unverified, Code: exit.Unverified, Message: Clean(fmt.Sprintf("%s answered %s but %s; %s", p.info.Title, StatusText(status), why, p.noAnswer(op)))}
 	}
 	return Outcome{State: Live, Code: exit.StillLive, Message: fmt.Sprintf("%s still accepts the secret (%s)", p.info.Title, StatusText(status))}
@@ -862,8 +878,8 @@ func isJSONObject(body []byte) bool {
 // success checks a documented success answer: its body must look like the
 // documented one, and every confirming field is read on its own, so that a
 // wrong-typed unrelated field cannot hide a false one.
-func (p *Defined) success(a *answer, status int, header http.Header, body []byte) Outcome {
-	if why, custom := p.bodyProblem(a, header, body); why != "" {
+func (p *Defined) success(a *answer, id string, status int, header http.Header, body []byte) Outcome {
+	if why, custom := p.bodyProblem(a, id, header, body); why != "" {
 		if custom {
 			return p.unconfirmed(why)
 		}
@@ -883,7 +899,7 @@ func (p *Defined) success(a *answer, status int, header http.Header, body []byte
 
 // bodyProblem says why a success answer's body is not the documented one,
 // "" when it is; custom marks the definition's own words for it.
-func (p *Defined) bodyProblem(a *answer, header http.Header, body []byte) (why string, custom bool) {
+func (p *Defined) bodyProblem(a *answer, id string, header http.Header, body []byte) (why string, custom bool) {
 	switch a.body {
 	case "json":
 		if !isJSONObject(body) {
@@ -912,6 +928,15 @@ func (p *Defined) bodyProblem(a *answer, header http.Header, body []byte) (why s
 			return fmt.Sprintf("with %s given more than once, which JSON readers take differently", c.Path), false
 		}
 		r := gjson.GetBytes(body, c.Path)
+		if c.Contains != "" {
+			if id != "" && holds(r, strings.ReplaceAll(c.Contains, "{id}", id)) {
+				continue
+			}
+			if t := a.fail[i]; t != nil {
+				return renderPaths(t, body, ", "), true
+			}
+			return fmt.Sprintf("%s does not list the key", c.Path), false
+		}
 		if equal(r, c.Equals) {
 			continue
 		}
@@ -970,6 +995,19 @@ func quoted(body []byte, s string) int {
 func (p *Defined) unconfirmed(what string) Outcome {
 	return Outcome{State: Failed, Code: exit.Unexpected, Message: Clean(what +
 		"; the key may NOT be revoked: check the base URL and any proxy, then verify the key with " + p.info.Title)}
+}
+
+// holds reports whether r is an array with the string want among its
+// elements (gjson gives items.#.id as the array of each element's id).
+func holds(r gjson.Result, want string) bool {
+	found := false
+	if r.IsArray() {
+		r.ForEach(func(_, v gjson.Result) bool {
+			found = v.Type == gjson.String && v.Str == want
+			return !found
+		})
+	}
+	return found
 }
 
 func equal(r gjson.Result, want any) bool {

@@ -221,10 +221,31 @@ type RequestDef struct {
 	Body    *BodyDef          `yaml:"body"`
 }
 
-// BodyDef is a JSON or form body whose string leaves are templates.
+// BodyDef is a JSON, form or GraphQL body whose string leaves are templates.
 type BodyDef struct {
-	JSON any               `yaml:"json"`
-	Form map[string]string `yaml:"form"`
+	JSON    any               `yaml:"json"`
+	Form    map[string]string `yaml:"form"`
+	GraphQL *GraphQLBody      `yaml:"graphql"`
+}
+
+// kinds counts the kinds of body given; a body is exactly one.
+func (b *BodyDef) kinds() int {
+	n := 0
+	for _, given := range []bool{b.JSON != nil, b.Form != nil, b.GraphQL != nil} {
+		if given {
+			n++
+		}
+	}
+	return n
+}
+
+// GraphQLBody is a GraphQL request sent as JSON ({"query", "variables"}).
+// The query is sent as written: its braces are GraphQL's own, and values
+// reach it only through variables, whose string leaves are templates, as
+// GraphQL intends (no value is ever spliced into the query text).
+type GraphQLBody struct {
+	Query     string `yaml:"query"`
+	Variables any    `yaml:"variables"`
 }
 
 // Answer maps one documented status to an outcome.
@@ -253,15 +274,33 @@ type Case struct {
 	Describe string `yaml:"describe"`
 }
 
-// Check is a field a success body must hold.
+// Check is a field a success body must hold: a value it equals, or, for
+// an answer that lists what it acted on, the id among the values.
 type Check struct {
 	Path   string `yaml:"path"`
 	Equals any    `yaml:"equals"`
-	Fail   string `yaml:"fail"` // message when it does not; {path} placeholders read the body
+	// Contains is a template ({id}) naming a string the field must hold:
+	// the field is an array (deleted_ids, or items.#.id for a field of
+	// every element) and one of its elements is that string.
+	Contains string `yaml:"contains"`
+	Fail     string `yaml:"fail"` // message when it does not; {path} placeholders read the body
 	// Optional: the document does not require the field (or gives Equals as
 	// its default), so an answer without it still confirms; a present field
 	// must still equal Equals.
 	Optional bool `yaml:"optional"`
+}
+
+// Condition is the check in words, for the docs: "`success` = `true`" or
+// "`deleted.#.id` listing the id".
+func (c Check) Condition() string {
+	if c.Contains != "" {
+		what := "the id"
+		if c.Contains != "{id}" {
+			what = fmt.Sprintf("%q", c.Contains)
+		}
+		return fmt.Sprintf("`%s` listing %s", c.Path, what)
+	}
+	return fmt.Sprintf("`%s` = `%v`", c.Path, c.Equals)
 }
 
 // Match tells one kind of answer from another by its body.
@@ -825,16 +864,21 @@ func (o *Operation) check(c *checker, field string, vars map[string]bool) {
 	}
 	if b := r.Body; b != nil {
 		switch {
-		case b.JSON != nil && b.Form != nil:
-			c.fail(field+".request.body", "give json or form, not both")
+		case b.kinds() > 1:
+			c.fail(field+".request.body", "give one of json, form or graphql")
 		case b.JSON != nil:
 			walkStrings(b.JSON, func(s string) { checkTemplate(c, field+".request.body.json", s, vars) })
 		case b.Form != nil:
 			for k, v := range b.Form {
 				checkTemplate(c, field+".request.body.form."+k, v, vars)
 			}
+		case b.GraphQL != nil:
+			if strings.TrimSpace(b.GraphQL.Query) == "" {
+				c.fail(field+".request.body.graphql.query", "missing: the GraphQL document (values go in variables)")
+			}
+			walkStrings(b.GraphQL.Variables, func(s string) { checkTemplate(c, field+".request.body.graphql.variables", s, vars) })
 		default:
-			c.fail(field+".request.body", "give json or form")
+			c.fail(field+".request.body", "give json, form or graphql")
 		}
 	}
 	if len(o.Answers) == 0 {
@@ -972,9 +1016,22 @@ func (a *Answer) check(c *checker, f string, status int, op string) {
 		cf := fmt.Sprintf("%s.confirm.%d", f, i)
 		checkJSONPath(c, cf+".path", ch.Path)
 		switch ch.Equals.(type) {
+		case nil:
+			if ch.Contains == "" {
+				c.fail(cf+".equals", "give the documented value (true, 100, \"ok\"), or contains: \"{id}\" for a list of what was revoked")
+			}
 		case bool, int, float64, string:
+			if ch.Contains != "" {
+				c.fail(cf+".contains", "give equals or contains, not both")
+			}
 		default:
 			c.fail(cf+".equals", "give the documented value (true, 100, \"ok\")")
+		}
+		if ch.Contains != "" {
+			checkTemplate(c, cf+".contains", ch.Contains, map[string]bool{"id": true})
+			if ch.Optional {
+				c.fail(cf+".optional", "a list that must name the key cannot be optional")
+			}
 		}
 		if ch.Fail != "" {
 			checkPathTemplate(c, cf+".fail", ch.Fail)

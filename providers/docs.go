@@ -271,7 +271,7 @@ func (p *Defined) DocumentedAnswers() []AnswerDoc {
 			}
 		}
 		for _, c := range a.confirm {
-			notes = append(notes, fmt.Sprintf("confirmed only with `%s` = `%v`", c.Path, c.Equals))
+			notes = append(notes, "confirmed only with "+c.Condition())
 		}
 		if a.body == "json" && len(a.confirm) == 0 {
 			notes = append(notes, "confirmed only with a JSON body")

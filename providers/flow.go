@@ -188,6 +188,9 @@ func (f *secretFlow) call(op string) (*Call, *Outcome) {
 		return nil, &Outcome{State: Failed, Code: code, Message: err.Error() + "; nothing sent"}
 	}
 	return &Call{Step: op, Request: req, Classify: func(status int, h http.Header, body []byte) Outcome {
+		if op == OpRevoke { // an answer listing what it revoked must name this id
+			return ClassifyAnswer(f.p, f.id, status, h, body)
+		}
 		return f.p.SecretClassify(op, status, h, body)
 	}}, nil
 }

@@ -34,6 +34,22 @@ type Provider interface {
 	Classify(status int, header http.Header, body []byte) Outcome
 }
 
+// IDClassifier is implemented by providers whose answer names the keys it
+// acted on (Elasticsearch's invalidated_api_keys, New Relic's deletedKeys):
+// only an answer naming the key sent confirms its revocation.
+type IDClassifier interface {
+	ClassifyID(id string, status int, header http.Header, body []byte) Outcome
+}
+
+// ClassifyAnswer reads p's answer to the revocation of id, with the id
+// when p can use it.
+func ClassifyAnswer(p Provider, id string, status int, header http.Header, body []byte) Outcome {
+	if c, ok := p.(IDClassifier); ok {
+		return c.ClassifyID(id, status, header, body)
+	}
+	return p.Classify(status, header, body)
+}
+
 // CredentialChecker is implemented by adapters that can tell a credential of
 // the wrong kind from its shape. The warning must not contain the credential.
 type CredentialChecker interface {

@@ -166,7 +166,7 @@ func (p *Defined) SecretClassify(op string, status int, header http.Header, body
 	if op == OpRevoke {
 		return p.Classify(status, header, body)
 	}
-	return p.classify(p.ops[op], status, header, body)
+	return p.classify(p.ops[op], "", status, header, body)
 }
 
 // DeriveID reads the key id out of a secret whose format carries it.

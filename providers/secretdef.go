@@ -146,6 +146,9 @@ func eachTemplate(r RequestDef, fn func(string)) {
 			fn(v)
 		}
 		walkStrings(r.Body.JSON, fn)
+		if g := r.Body.GraphQL; g != nil {
+			walkStrings(g.Variables, fn)
+		}
 	}
 }
 

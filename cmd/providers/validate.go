@@ -125,7 +125,7 @@ func describe(w io.Writer, p *providers.Defined, id string) error {
 			line += " (exit " + a.Exit + ")"
 		}
 		for _, c := range a.Confirm {
-			line += fmt.Sprintf(", confirmed by %s = %v", c.Path, c.Equals)
+			line += ", confirmed by " + strings.ReplaceAll(c.Condition(), "`", "")
 		}
 		if a.Describe != "" {
 			line += ": " + a.Describe

@@ -307,7 +307,10 @@ func (e *Engine) process(ctx context.Context, j Job, l *lane, global chan struct
 	if ctx.Err() != nil {
 		return skipped(j)
 	}
-	out, end := e.exchange(ctx, j, l, global, &res, finish, req, j.Provider.Classify)
+	classify := func(status int, header http.Header, body []byte) providers.Outcome {
+		return providers.ClassifyAnswer(j.Provider, j.ID, status, header, body)
+	}
+	out, end := e.exchange(ctx, j, l, global, &res, finish, req, classify)
 	if end != nil {
 		return *end
 	}

@@ -38,6 +38,10 @@ type emulated struct {
 	// several (Datadog's API and application keys); each must match.
 	authHeaders http.Header
 	digest      *digestAuth // HTTP Digest, nil for other schemes
+	// idSuffix follows the id in its path segment (Google's custom
+	// methods, keys/{id}:disable): ServeMux routes whole segments only, so
+	// the route takes the segment and serve cuts the suffix off.
+	idSuffix string
 }
 
 func newEmulated(p *providers.Defined) *emulated {
@@ -95,12 +99,18 @@ func newEmulated(p *providers.Defined) *emulated {
 		if rq.Body.JSON != nil {
 			e.idPath = leafPath(rq.Body.JSON, "")
 		}
+		if g := rq.Body.GraphQL; g != nil {
+			if p := leafPath(g.Variables, ""); p != "" {
+				e.idPath = "variables." + p
+			}
+		}
 		for k, v := range rq.Body.Form {
 			if v == "{id}" {
 				e.idForm = k
 			}
 		}
 	}
+	path, e.idSuffix = cutIDSuffix(path)
 	route := rq.Method + " " + basePath(d.Name) + path
 	if d.HasRevoke() && routable(route) {
 		e.route = route
@@ -154,6 +164,21 @@ func routable(pattern string) (ok bool) {
 	return true
 }
 
+// cutIDSuffix splits a last path segment such as "{id}:disable" into the
+// routable "{id}" and its suffix ":disable".
+func cutIDSuffix(path string) (string, string) {
+	i := strings.LastIndex(path, "/{id}")
+	if i < 0 {
+		return path, ""
+	}
+	end := i + len("/{id}")
+	suffix := path[end:]
+	if suffix == "" || strings.ContainsAny(suffix, "/{}") {
+		return path, ""
+	}
+	return path[:end], suffix
+}
+
 // leafPath is the gjson path of the string "{id}" in a body template.
 func leafPath(v any, prefix string) string {
 	switch x := v.(type) {
@@ -200,6 +225,14 @@ type call struct {
 func (s *Sandbox) serve(e *emulated, w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(io.LimitReader(r.Body, providers.MaxBody))
 	c := &call{s: s, e: e, w: w, r: r, id: r.PathValue("id")}
+	if e.idSuffix != "" {
+		id, ok := strings.CutSuffix(c.id, e.idSuffix)
+		if !ok { // keys/{id} without :disable is another method
+			http.NotFound(w, r)
+			return
+		}
+		c.id = id
+	}
 	switch {
 	case e.idPath != "":
 		c.id = gjson.GetBytes(body, e.idPath).String()
@@ -273,6 +306,10 @@ func (e *emulated) answer(w http.ResponseWriter, status int, id string) {
 		if a.Body != "empty" && a.Body != "any" && status != http.StatusNoContent {
 			obj := map[string]any{}
 			for _, c := range a.Confirm {
+				if c.Contains != "" { // a list naming the key
+					setList(obj, c.Path, c.Contains)
+					continue
+				}
 				setPath(obj, c.Path, c.Equals)
 			}
 			body = obj
@@ -296,6 +333,19 @@ func setPath(obj map[string]any, path string, v any) {
 		obj = next
 	}
 	obj[parts[len(parts)-1]] = v
+}
+
+// setList sets path to a list holding v: [v] for a plain path, and
+// [{field: v}] for list.#.field.
+func setList(obj map[string]any, path, v string) {
+	list, field, each := strings.Cut(path, ".#.")
+	if !each {
+		setPath(obj, path, []any{v})
+		return
+	}
+	item := map[string]any{}
+	setPath(item, field, v)
+	setPath(obj, list, []any{item})
 }
 
 // substitute copies a body, putting id in place of "{id}" in its strings.

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	awssdk "github.com/aws/aws-sdk-go-v2/aws"
@@ -37,9 +38,11 @@ const (
 	idPattern   = `^` + idShape + `$`
 )
 
+// The patterns are compiled on first use: their counted repetitions cost
+// about a millisecond, which every keyctl start would otherwise pay.
 var (
-	pairRe = regexp.MustCompile(pairPattern)
-	idRe   = regexp.MustCompile(idPattern)
+	pairRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(pairPattern) })
+	idRe   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(idPattern) })
 )
 
 // The STS facts: GetCallerIdentity, its version and signing name, and the
@@ -87,10 +90,10 @@ func (a *Adapter) SecretFormats() []providers.SecretFormat {
 func (a *Adapter) MatchSecret(secret string) (providers.SecretFormat, bool) {
 	f := a.SecretFormats()
 	switch {
-	case pairRe.MatchString(secret):
+	case pairRe().MatchString(secret):
 		f[0].Prefix = secret[:4]
 		return f[0], true
-	case idRe.MatchString(secret):
+	case idRe().MatchString(secret):
 		f[1].Prefix = secret[:4]
 		return f[1], true
 	}
@@ -110,7 +113,7 @@ func (a *Adapter) SecretPlan() providers.SecretPlan {
 // DeriveID is the access key id, the public half of the credential.
 func (a *Adapter) DeriveID(secret string) (string, bool) {
 	p := parsePair(secret)
-	if !idRe.MatchString(p.id) {
+	if !idRe().MatchString(p.id) {
 		return "", false
 	}
 	return p.id, true
@@ -119,7 +122,7 @@ func (a *Adapter) DeriveID(secret string) (string, bool) {
 // PublicSecret reports whether a leaked credential is a key id alone:
 // public (the IAM fact sheet: the first half of the pair, not secret), so
 // results show it rather than mask it.
-func (a *Adapter) PublicSecret(secret string) bool { return idRe.MatchString(secret) }
+func (a *Adapter) PublicSecret(secret string) bool { return idRe().MatchString(secret) }
 
 // SecretCredential: a key id alone is revoked only with the credential
 // chain's credentials; a pair deletes itself and uses them only when its
@@ -127,7 +130,7 @@ func (a *Adapter) PublicSecret(secret string) bool { return idRe.MatchString(sec
 func (a *Adapter) SecretCredential(secret string, o providers.FlowOptions) providers.CredentialNeed {
 	p := parsePair(secret)
 	switch {
-	case !o.Revoke || p.temporary() || !idRe.MatchString(p.id):
+	case !o.Revoke || p.temporary() || !idRe().MatchString(p.id):
 		return providers.CredentialNone
 	case p.secret == "":
 		return providers.CredentialRequired
@@ -142,7 +145,7 @@ func (a *Adapter) SecretFingerprint(secret string) string {
 	p := parsePair(secret)
 	fp := providers.Fingerprint("", secret)
 	hash := fp[strings.LastIndex(fp, " ")+1:]
-	if len(p.id) < 8 || !idRe.MatchString(p.id) {
+	if len(p.id) < 8 || !idRe().MatchString(p.id) {
 		return "… " + hash
 	}
 	return p.id[:4] + "…" + p.id[len(p.id)-4:] + " " + hash
@@ -159,7 +162,7 @@ func (a *Adapter) SecretRequest(op string, t providers.Target, secret, id string
 	switch {
 	case p.temporary():
 		return nil, &providers.IDError{ID: p.id, Reason: temporaryKey}
-	case p.secret == "" || !idRe.MatchString(p.id):
+	case p.secret == "" || !idRe().MatchString(p.id):
 		return nil, fmt.Errorf("an AWS %s needs the key pair, written AKID:SECRET", strings.ReplaceAll(op, "_", " "))
 	case t.BaseURL == nil:
 		return nil, errNoBaseURL
@@ -277,7 +280,7 @@ func (a *Adapter) SecretFlow(t providers.Target, secret string, o providers.Flow
 	switch {
 	case p.temporary():
 		return &final{method: "manual", id: p.id, out: providers.Outcome{State: providers.Failed, Code: exit.Manual, Message: temporaryKey}}
-	case !idRe.MatchString(p.id):
+	case !idRe().MatchString(p.id):
 		return &final{method: "manual", out: providers.Outcome{State: providers.Failed, Code: exit.Manual, Message: notAKey}}
 	case p.secret == "":
 		return &idFlow{a: a, t: t, id: p.id, opts: o}

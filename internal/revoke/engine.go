@@ -110,13 +110,9 @@ func (e *Engine) Run(ctx context.Context, jobs iter.Seq[Job], sink Sink) {
 			started[l]++
 			workers.Go(func() {
 				for j := range l.jobs {
-					if len(j.Group) > 0 {
-						for _, r := range e.batch(ctx, j, l, global) {
-							results <- r
-						}
-						continue
+					for _, r := range e.guarded(ctx, j, l, global) {
+						results <- r
 					}
-					results <- e.process(ctx, j, l, global)
 				}
 			})
 		}
@@ -404,7 +400,7 @@ func (e *Engine) exchange(ctx context.Context, j Job, l *lane, global chan struc
 
 		res.HTTPStatus = a.status
 		res.RequestID = requestID(a.header)
-		out := classify(a.status, a.header, a.body)
+		out := safeClassify(classify, a.status, a.header, a.body)
 		refused = fmt.Sprintf("%s refused it with %s", j.Provider.Info().Title, providers.StatusText(a.status))
 		retryable, honour := retry.RetryableStatus(a.status)
 		verdictStatus := a.status

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
+	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
@@ -200,4 +201,44 @@ func skippedAll(j Job) []Result {
 		out[i] = skipped(m)
 	}
 	return out
+}
+
+// guarded handles one job, turning a panic (a defect in keyctl or an
+// adapter) into a failed result for each of its keys, so that the run goes
+// on and every key is still reported once. The panic's value is not shown:
+// it may hold a secret.
+func (e *Engine) guarded(ctx context.Context, j Job, l *lane, global chan struct{}) (out []Result) {
+	defer func() {
+		if recover() == nil {
+			return
+		}
+		members := j.Group
+		if len(members) == 0 {
+			members = []Job{j}
+		}
+		out = out[:0]
+		for _, m := range members {
+			r := skipped(m)
+			r.Seq = j.seq
+			r.Outcome, r.ExitCode = providers.Failed, exit.Unexpected
+			r.Message = "keyctl failed internally while handling this key (a defect: please report it, without the key); the key may NOT be revoked: check it with " + j.Provider.Info().Title
+			out = append(out, r)
+		}
+	}()
+	if len(j.Group) > 0 {
+		return e.batch(ctx, j, l, global)
+	}
+	return []Result{e.process(ctx, j, l, global)}
+}
+
+// safeClassify reads an answer, turning a panic in the reading into a
+// failed outcome: the request's slot is then released as for any answer.
+func safeClassify(classify func(int, http.Header, []byte) providers.Outcome, status int, header http.Header, body []byte) (out providers.Outcome) {
+	defer func() {
+		if recover() != nil {
+			out = providers.Outcome{State: providers.Failed, Code: exit.Unexpected,
+				Message: "keyctl failed internally while reading the answer (a defect: please report it, without the key); the key may NOT be revoked"}
+		}
+	}()
+	return classify(status, header, body)
 }

@@ -213,3 +213,46 @@ func TestNoWayToRevokeIsManualWithTheNextStep(t *testing.T) {
 		t.Fatalf("result %+v", r)
 	}
 }
+
+// panicky is a provider whose reading of an answer panics with the secret
+// in the panic's value: a defect that must cost one key, not the run or
+// the secret.
+type panicky struct{ *providers.Defined }
+
+func (p panicky) SecretClassify(op string, status int, h http.Header, body []byte) providers.Outcome {
+	panic("cannot read the answer about acme_leaked1")
+}
+
+func TestAPanicFailsOneKeyAndHidesItsValue(t *testing.T) {
+	a := &acme{ids: map[string]string{"acme_leaked1": "key_42"}, revoked: map[string]bool{}}
+	srv := httptest.NewServer(a)
+	defer srv.Close()
+	u, _ := url.Parse(srv.URL)
+	client, err := httpclient.New(httpclient.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &revoke.Engine{Client: client, Policy: retry.DefaultPolicy(), Concurrency: 1, Secrets: &redact.Secrets{}, Clock: testutil.NewClock()}
+	bad := panicky{defined(t, secretDef)}
+	tgt := providers.Target{BaseURL: u, Token: "admin"}
+	jobs := []revoke.Job{
+		{Provider: bad, Target: tgt, ID: "fp1", Secret: "acme_leaked1", Flow: providers.SecretFlow(bad, tgt, "acme_leaked1", providers.FlowOptions{Revoke: true})},
+		{Provider: bad, Target: tgt, ID: "k2"},
+	}
+	var got []revoke.Result
+	e.Run(context.Background(), func(yield func(revoke.Job) bool) {
+		for _, j := range jobs {
+			if !yield(j) {
+				return
+			}
+		}
+	}, func(b []revoke.Result) { got = append(got, b...) })
+	if len(got) != 2 {
+		t.Fatalf("%d results for 2 keys", len(got))
+	}
+	for _, r := range got {
+		if r.ID == "fp1" && (r.Outcome != providers.Failed || r.ExitCode != exit.Unexpected || strings.Contains(r.Message, "acme_leaked1")) {
+			t.Fatalf("the panicking key: %+v", r)
+		}
+	}
+}

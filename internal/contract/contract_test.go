@@ -279,9 +279,11 @@ func (c *checker) take() []string {
 	return v
 }
 
+// setPrefer starts a step: the status to ask Prism for, and no answer yet.
 func (c *checker) setPrefer(p string) {
 	c.mu.Lock()
 	c.prefer = p
+	c.last = nil
 	c.mu.Unlock()
 }
 

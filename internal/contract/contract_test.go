@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -208,6 +209,10 @@ type checker struct {
 	digest *providers.DigestAuth
 	nonce  int
 	last   []byte // the body of the last answer
+	// accept, when set, are the only Accept headers the description
+	// takes; the checker checks them and asks Prism for application/json,
+	// the type of the answers (see acceptAnswered).
+	accept []string
 }
 
 // checkerRealm is the realm of the checker's Digest challenges.
@@ -280,6 +285,12 @@ func newChecker(t *testing.T, target, strip string) (*checker, string) {
 		}
 		req, _ := http.NewRequest(r.Method, target, r.Body)
 		req.Header = r.Header.Clone()
+		if len(c.accept) > 0 {
+			if !slices.Contains(c.accept, r.Header.Get("Accept")) {
+				c.record(fmt.Sprintf("%s %s: Accept %q, not one of %v", r.Method, r.URL, r.Header.Get("Accept"), c.accept))
+			}
+			req.Header.Set("Accept", "application/json")
+		}
 		c.mu.Lock()
 		if c.prefer != "" {
 			req.Header.Set("Prefer", c.prefer)

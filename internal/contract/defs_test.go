@@ -3,6 +3,7 @@ package contract
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"go.yaml.in/yaml/v3"
@@ -30,6 +31,9 @@ type described struct {
 	// prefix is the server path the description's templates follow
 	// ("/api/v4"): the checker takes it off before Prism matches a path.
 	prefix string
+	// accept: the Accept header values the description requires; Prism
+	// reads a copy that also takes application/json (acceptAnswered).
+	accept []string
 }
 
 // op is the definition's operation of that name, nil if it has none.
@@ -75,6 +79,8 @@ func describedProviders(t *testing.T) []described {
 		x := described{name: d.Name, openapi: file, def: d, id: d.ID.Example, digest: d.Credential.Auth.Digest != nil}
 		if x.digest {
 			x.openapi = digestFree(t, file, data)
+		} else if x.accept = requiredAccept(data); len(x.accept) > 0 {
+			x.openapi = acceptAnswered(t, file, data)
 		}
 		if x.id == "" {
 			x.id = "key_1"
@@ -166,4 +172,67 @@ func exitNamed(name string) (exit.Code, bool) {
 		}
 	}
 	return 0, false
+}
+
+// requiredAccept are the media types a description requires as the Accept
+// header of its requests (Pulumi's versioned application/vnd.pulumi+8).
+func requiredAccept(data []byte) []string {
+	var doc struct {
+		Components struct {
+			Parameters map[string]struct {
+				Name   string `yaml:"name"`
+				In     string `yaml:"in"`
+				Schema struct {
+					Enum []string `yaml:"enum"`
+				} `yaml:"schema"`
+			} `yaml:"parameters"`
+		} `yaml:"components"`
+	}
+	if yaml.Unmarshal(data, &doc) != nil {
+		return nil
+	}
+	var out []string
+	for _, p := range doc.Components.Parameters {
+		if p.In == "header" && strings.EqualFold(p.Name, "Accept") {
+			out = append(out, p.Schema.Enum...)
+		}
+	}
+	return out
+}
+
+// acceptAnswered writes a copy of a description whose requests must accept
+// a versioned media type (Pulumi: Accept: application/vnd.pulumi+8) while
+// its answers are documented as application/json: Prism's mock negotiates
+// the answer's type by the Accept header and, finding none, answers with
+// an error instead of the documented JSON. The copy also takes
+// application/json as the Accept header; the checker checks the header
+// keyctl sends against the required types itself, then asks Prism for
+// application/json (see checker.accept).
+func acceptAnswered(t *testing.T, file string, data []byte) string {
+	t.Helper()
+	var doc map[string]any
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		t.Fatalf("%s: %v", file, err)
+	}
+	components, _ := doc["components"].(map[string]any)
+	params, _ := components["parameters"].(map[string]any)
+	for _, p := range params {
+		m, _ := p.(map[string]any)
+		if name, _ := m["name"].(string); m["in"] == "header" && strings.EqualFold(name, "Accept") {
+			if schema, ok := m["schema"].(map[string]any); ok {
+				if enum, ok := schema["enum"].([]any); ok {
+					schema["enum"] = append(enum, "application/json")
+				}
+			}
+		}
+	}
+	out, err := yaml.Marshal(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	copyFile := filepath.Join(t.TempDir(), filepath.Base(file))
+	if err := os.WriteFile(copyFile, out, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return copyFile
 }

@@ -285,9 +285,12 @@ func newChecker(t *testing.T, target, strip string) (*checker, string) {
 		}
 		req, _ := http.NewRequest(r.Method, target, r.Body)
 		req.Header = r.Header.Clone()
-		if len(c.accept) > 0 {
-			if !slices.Contains(c.accept, r.Header.Get("Accept")) {
-				c.record(fmt.Sprintf("%s %s: Accept %q, not one of %v", r.Method, r.URL, r.Header.Get("Accept"), c.accept))
+		c.mu.Lock()
+		accept := c.accept
+		c.mu.Unlock()
+		if len(accept) > 0 {
+			if !slices.Contains(accept, r.Header.Get("Accept")) {
+				c.record(fmt.Sprintf("%s %s: Accept %q, not one of %v", r.Method, r.URL, r.Header.Get("Accept"), accept))
 			}
 			req.Header.Set("Accept", "application/json")
 		}
@@ -346,6 +349,13 @@ func (c *checker) take() []string {
 	v := c.seen
 	c.seen = nil
 	return v
+}
+
+// setAccept sets the Accept headers the description takes (see accept).
+func (c *checker) setAccept(types []string) {
+	c.mu.Lock()
+	c.accept = types
+	c.mu.Unlock()
 }
 
 // setPrefer starts a step: the status to ask Prism for, and no answer yet.

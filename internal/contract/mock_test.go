@@ -56,7 +56,7 @@ func TestEveryDocumentedStatus(t *testing.T) {
 	for _, d := range ds {
 		t.Run(d.name, func(t *testing.T) {
 			check, url := newChecker(t, mocks[d.name], d.prefix)
-			check.accept = d.accept
+			check.setAccept(d.accept)
 			if d.digest {
 				check.playDigest(contractDigest(t, d.name))
 			}

@@ -170,7 +170,7 @@ func TestSandboxAgainstTheDescriptions(t *testing.T) {
 
 	for provider, steps := range scenarios {
 		check, url := newChecker(t, proxies[provider], "")
-		check.accept = accepts[provider]
+		check.setAccept(accepts[provider])
 		for _, s := range steps {
 			t.Run(provider+"/"+s.name, func(t *testing.T) {
 				if s.before != nil {

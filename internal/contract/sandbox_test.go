@@ -264,10 +264,18 @@ func leakedSecretStep(d described) (*step, string) {
 				s.deadUndocumented = false
 			}
 		}
-		if !slices.ContainsFunc(slices.Collect(maps.Values(d.def.Verify.Answers)), dead) {
+		refusing := d.def.Verify.Answers
+		if l := d.def.Lookup; l != nil && l.Request.Method == d.def.Verify.Request.Method && l.Request.Path == d.def.Verify.Request.Path {
+			// One request for both (Cloudflare's GET /user/tokens/verify):
+			// the sandbox refuses a revoked secret as the lookup documents
+			// it, with the failure envelope, not as a disabled token.
+			refusing = l.Answers
+		}
+		if !slices.ContainsFunc(slices.Collect(maps.Values(refusing)), dead) {
 			// No answer the definition reads as a dead secret (Okta
-			// documents no 401 for GET /api/v1/users/me): the revocation
-			// stands, unverified.
+			// documents no 401 for GET /api/v1/users/me; Cloudflare no
+			// status for a revoked token): the revocation stands,
+			// unverified.
 			s.outcome, s.code = revoked, int(exit.Unverified)
 		}
 	}

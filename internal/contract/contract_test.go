@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -142,6 +143,11 @@ func startPrismOnce(t *testing.T, args ...string) (url string, exited bool) {
 	port := freePort(t)
 	full := append([]string{args[0], "--port", fmt.Sprint(port), "--host", "127.0.0.1"}, args[1:]...)
 	cmd := exec.Command(prismBin, full...)
+	// Prism watches its description to reload it on change, with an
+	// inotify instance per process: a few dozen Prisms, with those of other
+	// test runs, exhaust the user's 128 and Prism dies with EMFILE. The
+	// description never changes during a test: poll it once an hour.
+	cmd.Env = append(os.Environ(), "CHOKIDAR_USEPOLLING=1", "CHOKIDAR_INTERVAL=3600000")
 	logs := &lockedBuffer{}
 	cmd.Stdout, cmd.Stderr = logs, logs
 	if err := cmd.Start(); err != nil {
@@ -153,7 +159,7 @@ func startPrismOnce(t *testing.T, args ...string) (url string, exited bool) {
 		_ = cmd.Process.Kill()
 		<-done
 		if t.Failed() {
-			t.Logf("prism %s log:\n%s", strings.Join(args, " "), tail(logs.String(), 4000))
+			t.Logf("prism %s log:\n%s", strings.Join(args, " "), tail(hide(logs.String()), 4000))
 		}
 	})
 	addr := fmt.Sprintf("127.0.0.1:%d", port)
@@ -190,8 +196,11 @@ func tail(s string, n int) string {
 // Prefer: code=NNN (so keyctl needs no test-only flags) and records every
 // violation Prism reports, in the sl-violations header or as one of its own
 // error documents (no path matched, invalid request, invalid response).
+// Prism matches paths without the server's path (/api/v4): the checker
+// takes strip off the front of each request's path.
 type checker struct {
 	target string
+	strip  string
 	mu     sync.Mutex
 	prefer string
 	seen   []string
@@ -199,6 +208,11 @@ type checker struct {
 	// front of a Prism mock (see playDigest).
 	digest *providers.DigestAuth
 	nonce  int
+	last   []byte // the body of the last answer
+	// accept, when set, are the only Accept headers the description
+	// takes; the checker checks them and asks Prism for application/json,
+	// the type of the answers (see acceptAnswered).
+	accept []string
 }
 
 // checkerRealm is the realm of the checker's Digest challenges.
@@ -249,19 +263,37 @@ func (c *checker) digestAnswered(w http.ResponseWriter, r *http.Request) bool {
 	return false
 }
 
-func newChecker(t *testing.T, target string) (*checker, string) {
-	c := &checker{target: target}
+func newChecker(t *testing.T, target, strip string) (*checker, string) {
+	c := &checker{target: target, strip: strip}
 	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !c.digestAnswered(w, r) {
 			return
 		}
-		target := c.target + r.URL.EscapedPath()
+		path := r.URL.EscapedPath()
+		if c.strip != "" {
+			if !strings.HasPrefix(path, c.strip+"/") {
+				c.record(fmt.Sprintf("%s %s: not under the server path %s", r.Method, r.URL, c.strip))
+				http.Error(w, "not under the server path", http.StatusNotFound)
+				return
+			}
+			path = strings.TrimPrefix(path, c.strip)
+		}
+		target := c.target + path
 		if r.URL.RawQuery != "" { // Grafana Cloud's region, for one, is a required query parameter
 			target += "?" + r.URL.RawQuery
 		}
 		req, _ := http.NewRequest(r.Method, target, r.Body)
 		req.Header = r.Header.Clone()
+		c.mu.Lock()
+		accept := c.accept
+		c.mu.Unlock()
+		if len(accept) > 0 {
+			if !slices.Contains(accept, r.Header.Get("Accept")) {
+				c.record(fmt.Sprintf("%s %s: Accept %q, not one of %v", r.Method, r.URL, r.Header.Get("Accept"), accept))
+			}
+			req.Header.Set("Accept", "application/json")
+		}
 		c.mu.Lock()
 		if c.prefer != "" {
 			req.Header.Set("Prefer", c.prefer)
@@ -281,6 +313,9 @@ func newChecker(t *testing.T, target string) (*checker, string) {
 		if strings.Contains(resp.Header.Get("Content-Type"), "problem+json") && bytes.Contains(body, []byte("stoplight.io/prism/errors")) {
 			c.record(fmt.Sprintf("%s %s: %s", r.Method, r.URL, body))
 		}
+		c.mu.Lock()
+		c.last = body
+		c.mu.Unlock()
 		for k, vs := range resp.Header {
 			w.Header()[k] = vs
 		}
@@ -291,7 +326,17 @@ func newChecker(t *testing.T, target string) (*checker, string) {
 	return c, srv.URL
 }
 
+// body is the body of the last answer that passed through.
+func (c *checker) body() []byte {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.last
+}
+
+// record keeps a violation, with any fake secret in it hidden: a secret
+// in a path is in Prism's words about it.
 func (c *checker) record(v string) {
+	v = hide(v)
 	c.mu.Lock()
 	c.seen = append(c.seen, v)
 	c.mu.Unlock()
@@ -306,9 +351,18 @@ func (c *checker) take() []string {
 	return v
 }
 
+// setAccept sets the Accept headers the description takes (see accept).
+func (c *checker) setAccept(types []string) {
+	c.mu.Lock()
+	c.accept = types
+	c.mu.Unlock()
+}
+
+// setPrefer starts a step: the status to ask Prism for, and no answer yet.
 func (c *checker) setPrefer(p string) {
 	c.mu.Lock()
 	c.prefer = p
+	c.last = nil
 	c.mu.Unlock()
 }
 
@@ -317,10 +371,18 @@ type result struct {
 	HTTPStatus int    `json:"http_status"`
 	ExitCode   int    `json:"exit_code"`
 	Message    string `json:"message"`
+	Method     string `json:"method"` // how a secret was handled
 }
 
 // keyctl runs the binary with a clean environment.
 func keyctl(t *testing.T, env []string, args ...string) (int, []result, string) {
+	t.Helper()
+	code, rs, _, stderr := keyctlRaw(t, env, args...)
+	return code, rs, stderr
+}
+
+// keyctlRaw runs the binary and returns its stdout too.
+func keyctlRaw(t *testing.T, env []string, args ...string) (int, []result, string, string) {
 	t.Helper()
 	code, stdout, stderr := testutil.Exec(t, keyctlBin, env, append(args, "-o", "json", "--no-audit")...)
 	var rs []result
@@ -330,11 +392,11 @@ func keyctl(t *testing.T, env []string, args ...string) (int, []result, string) 
 		}
 		var r result
 		if err := json.Unmarshal([]byte(line), &r); err != nil {
-			t.Fatalf("stdout line %q: %v", line, err)
+			t.Fatalf("stdout line %q: %v", hide(line), err)
 		}
 		rs = append(rs, r)
 	}
-	return code, rs, stderr
+	return code, rs, stdout, stderr
 }
 
 func env(provider, baseURL, token string) []string {

@@ -1,6 +1,10 @@
 package contract
 
 import (
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -8,7 +12,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/keyctl/keyctl/internal/exit"
 	"github.com/keyctl/keyctl/internal/sandbox"
+	"github.com/keyctl/keyctl/providers"
 )
 
 // step is one keyctl run through Prism's validation proxy to the sandbox.
@@ -21,6 +27,14 @@ type step struct {
 	code    int
 	extra   []string
 	before  func() // runs before the step (moves the sandbox clock)
+	// secret, when set, is a leaked secret revoked with --secrets-from
+	// instead of an id; method is how keyctl must handle it.
+	secret string
+	method string
+	// deadUndocumented: the description documents no answer for a dead
+	// secret (Vercel's GET /v5/user/tokens/current lists only 200), so the
+	// sandbox's refusal of the revoked secret cannot be one of its statuses.
+	deadUndocumented bool
 }
 
 // TestSandboxAgainstTheDescriptions puts Prism in proxy mode, with --errors,
@@ -66,12 +80,16 @@ func TestSandboxAgainstTheDescriptions(t *testing.T) {
 	scenarios := map[string][]step{}
 	ds := describedProviders(t)
 	for _, d := range ds {
-		if !d.def.HasRevoke() { // these scenarios revoke by id; a provider may revoke by secret only
+		leak, leakID := leakedSecretStep(d)
+		if !d.def.HasRevoke() { // nothing to revoke by id
+			if leak != nil {
+				scenarios[d.name] = []step{*leak}
+			}
 			continue
 		}
 		var active []string
 		for _, k := range sb.Keys() {
-			if k.Provider == d.name && k.State == sandbox.Active && k.Note == "" {
+			if k.Provider == d.name && k.State == sandbox.Active && k.Note == "" && k.ID != leakID {
 				active = append(active, k.ID)
 			}
 		}
@@ -114,13 +132,20 @@ func TestSandboxAgainstTheDescriptions(t *testing.T) {
 			steps = append(steps, step{name: "wrong credential", id: active[1], token: "wrong-credential", outcome: "failed", status: 401, code: 4})
 		}
 		steps = append(steps, step{name: "revoke another", id: active[1], outcome: succeeded, status: success})
+		if leak != nil {
+			steps = append(steps, *leak)
+		}
 		scenarios[d.name] = append(steps, extras[d.name]...)
 	}
 	// The sandbox also plays answers a description does not list (a 401
 	// for a wrong credential, a 404 for a key revoked twice, when the
 	// provider documents neither); Prism can only say it has no such status.
 	documented := map[string]map[int]bool{}
+	byName := map[string]*providers.Definition{}
+	accepts := map[string][]string{}
 	for _, d := range ds {
+		byName[d.name] = d.def
+		accepts[d.name] = d.accept
 		documented[d.name] = map[int]bool{}
 		for _, c := range d.cases {
 			documented[d.name][c.status] = true
@@ -144,7 +169,8 @@ func TestSandboxAgainstTheDescriptions(t *testing.T) {
 	wg.Wait()
 
 	for provider, steps := range scenarios {
-		check, url := newChecker(t, proxies[provider])
+		check, url := newChecker(t, proxies[provider], "")
+		check.setAccept(accepts[provider])
 		for _, s := range steps {
 			t.Run(provider+"/"+s.name, func(t *testing.T) {
 				if s.before != nil {
@@ -155,16 +181,105 @@ func TestSandboxAgainstTheDescriptions(t *testing.T) {
 					tok = sandbox.Token(provider)
 				}
 				args := append([]string{"revoke", provider, s.id, "--retries", "0"}, s.extra...)
-				code, rs, stderr := keyctl(t, env(provider, url, tok), args...)
-				if v := undocumentedStatusOnly(check.take(), documented[provider][s.status]); len(v) > 0 {
+				if s.secret != "" {
+					file := filepath.Join(t.TempDir(), "secrets")
+					if err := os.WriteFile(file, []byte(s.secret+"\n"), 0o600); err != nil {
+						t.Fatal(err)
+					}
+					args = append([]string{"revoke", provider, "--secrets-from", file, "--retries", "0"}, s.extra...)
+				}
+				code, rs, stdout, stderr := keyctlRaw(t, env(provider, url, tok), args...)
+				if s.secret != "" {
+					if l := leaked(stdout+stderr, byName[provider], []string{s.secret}); len(l) > 0 {
+						t.Fatalf("keyctl printed the secret %v", l)
+					}
+				}
+				listed := documented[provider][s.status]
+				if s.secret != "" {
+					listed = !s.deadUndocumented
+				}
+				if v := undocumentedStatusOnly(check.take(), listed); len(v) > 0 {
 					t.Fatalf("Prism reports violations:\n%s", strings.Join(v, "\n"))
 				}
-				if code != s.code || len(rs) != 1 || rs[0].Outcome != s.outcome || rs[0].HTTPStatus != s.status {
+				if code != s.code || len(rs) != 1 || rs[0].Outcome != s.outcome || rs[0].HTTPStatus != s.status || rs[0].Method != s.method {
 					t.Fatalf("exit %d results %+v; want %s (%d) with exit %d\n%s", code, rs, s.outcome, s.status, s.code, stderr)
 				}
 			})
 		}
 	}
+}
+
+// leakedSecretStep revokes the secret of a seeded key, the last one with a
+// secret, the way keyctl picks for the definition (by the secret, or its
+// id looked up then revoked) and, where the definition can verify, checks
+// that the secret is dead: every request and answer of the flow goes
+// through Prism. It returns nil for a definition with neither way.
+func leakedSecretStep(d described) (*step, string) {
+	if d.def.Sandbox == nil {
+		return nil, ""
+	}
+	var key providers.SKey
+	for _, k := range d.def.Sandbox.Keys {
+		if k.Secret != "" && (k.State == "" || k.State == sandbox.Active) && k.Note == "" {
+			key = k
+		}
+	}
+	if key.Secret == "" {
+		return nil, ""
+	}
+	hiding.add(key.Secret)
+	s := &step{name: "leaked secret", secret: key.Secret}
+	var revoking *operation
+	switch {
+	case d.op(providers.OpRevokeBySecret) != nil:
+		revoking, s.method = d.op(providers.OpRevokeBySecret), providers.OpRevokeBySecret
+	case d.op(providers.OpLookup) != nil && d.op(providers.OpRevoke) != nil:
+		revoking, s.method = d.op(providers.OpRevoke), "lookup+revoke"
+	default:
+		return nil, ""
+	}
+	// The sandbox answers a live key's revocation with the first
+	// documented revoked answer, else the first submitted one.
+	for _, want := range []string{"revoked", "submitted"} {
+		for _, c := range revoking.cases {
+			if c.outcome == want && s.status == 0 {
+				s.status, s.outcome = c.status, c.outcome
+			}
+		}
+	}
+	if s.status == 0 {
+		return nil, ""
+	}
+	if d.op(providers.OpVerify) != nil {
+		// Confirmed: the provider refuses the secret after the revocation;
+		// the result keeps the revocation's status.
+		revoked := s.outcome
+		s.name, s.extra, s.outcome = "leaked secret, verified", []string{"--verify"}, "confirmed"
+		dead := func(a providers.Answer) bool {
+			return a.Outcome == "dead" || slices.ContainsFunc(a.Cases, func(k providers.Case) bool { return k.Outcome == "dead" })
+		}
+		s.deadUndocumented = true
+		for _, c := range d.op(providers.OpVerify).cases {
+			if dead(c.answer) {
+				s.deadUndocumented = false
+			}
+		}
+		refusing := d.def.Verify.Answers
+		if l := d.def.Lookup; l != nil && l.Request.Method == d.def.Verify.Request.Method && l.Request.Path == d.def.Verify.Request.Path {
+			// One request for both (Cloudflare's GET /user/tokens/verify):
+			// the sandbox refuses a revoked secret as the lookup documents
+			// it, with the failure envelope, not as a disabled token.
+			refusing = l.Answers
+		}
+		if !slices.ContainsFunc(slices.Collect(maps.Values(refusing)), dead) {
+			// No answer the definition reads as a dead secret (Okta
+			// documents no 401 for GET /api/v1/users/me; Cloudflare no
+			// status for a revoked token): the revocation stands,
+			// unverified.
+			s.outcome, s.code = revoked, int(exit.Unverified)
+		}
+	}
+	return s, key.ID
 }
 
 // undocumentedStatusOnly drops Prism's complaint that a status is not in

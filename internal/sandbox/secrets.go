@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -295,6 +296,15 @@ func (e *emulated) answerOp(w http.ResponseWriter, o *secretOp, status int, id s
 	if body == nil && documented && (c != nil || len(a.Confirm) > 0 || a.Outcome == "found" || (a.Outcome != "" && status < 300 && a.Body != "empty" && status != http.StatusNoContent)) {
 		obj := map[string]any{}
 		for _, ch := range a.Confirm {
+			// A case on a field the confirmation does not read is an
+			// error answer (Slack's ok false with its code at error): its
+			// confirming flag is false, its other fields left out.
+			if c != nil && !caseReads(c, ch.Path) {
+				if b, ok := ch.Equals.(bool); ok {
+					setPath(obj, ch.Path, !b)
+				}
+				continue
+			}
 			setPath(obj, ch.Path, ch.Equals)
 		}
 		if a.Outcome == "found" && o.op.ID != "" {
@@ -310,6 +320,11 @@ func (e *emulated) answerOp(w http.ResponseWriter, o *secretOp, status int, id s
 		return
 	}
 	writeJSON(w, status, substitute(body, id))
+}
+
+// caseReads reports whether a case reads the field at path.
+func caseReads(c *providers.Case, path string) bool {
+	return slices.Contains(c.Paths, path)
 }
 
 // leafPathOf is the gjson path of the string leaf in a body template.

@@ -101,23 +101,7 @@ func NewDefined(d *Definition) (*Defined, error) {
 			p.paramRe[prm.Name] = regexp.MustCompile(prm.Pattern) // checked when parsed
 		}
 	}
-	a := d.Credential.Auth
-	tmpls := []string{a.Bearer}
-	if a.Header != nil {
-		tmpls = append(tmpls, a.Header.Value)
-	}
-	if a.Basic != nil {
-		tmpls = append(tmpls, a.Basic.User, a.Basic.Password)
-	}
-	if a.Query != nil {
-		tmpls = append(tmpls, a.Query.Value)
-	}
-	for _, h := range a.Headers {
-		tmpls = append(tmpls, h.Value)
-	}
-	if a.Digest != nil {
-		tmpls = append(tmpls, a.Digest.User, a.Digest.Password)
-	}
+	tmpls := d.Credential.Auth.templates()
 	if p.revoke, err = compileOp("revoke", &d.Revoke, "", ""); err != nil {
 		return nil, err
 	}

@@ -177,7 +177,7 @@ func (f *secretFlow) call(op string) (*Call, *Outcome) {
 	if op == OpRevoke && f.t.Token == "" {
 		name := f.p.Info().Name
 		return nil, &Outcome{State: Failed, Code: exit.Config, Message: fmt.Sprintf("the key id is %s, but revoking it by id needs a %s credential (%s): set KEYCTL_%s_TOKEN or providers.%s.token_command, then run: keyctl revoke %s %s; nothing revoked",
-			f.id, f.p.Info().Title, f.p.Info().Credential, upper(name), name, name, f.id)}
+			f.id, f.p.Info().Title, f.p.Info().Credential, strings.ToUpper(name), name, name, f.id)}
 	}
 	req, err := f.p.SecretRequest(op, f.t, f.secret, f.id)
 	if err != nil {
@@ -250,16 +250,6 @@ func (f *secretFlow) afterVerify(v *Outcome) (*Call, *Outcome) {
 	o.Code = exit.Unverified
 	o.Message = f.revoked.Message + "; not verified: " + v.Message
 	return nil, &o
-}
-
-func upper(s string) string {
-	b := []byte(s)
-	for i, c := range b {
-		if c >= 'a' && c <= 'z' {
-			b[i] = c - 32
-		}
-	}
-	return string(b)
 }
 
 // FlowMaker is a SecretHandler whose secrets do not fit SecretFlow (AWS:

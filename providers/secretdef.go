@@ -43,7 +43,7 @@ func (d *Definition) checkSecret(c *checker) {
 				c.fail(field+".pattern", "%q must match the whole secret: start with ^ and end with $", f.Pattern)
 			}
 			checkRegexp(c, field+".pattern", f.Pattern)
-			if f.Prefix != "" && !strings.HasPrefix(strings.TrimPrefix(f.Pattern, "^"), regexpQuoteMeta(f.Prefix)) {
+			if f.Prefix != "" && !strings.HasPrefix(strings.TrimPrefix(f.Pattern, "^"), regexp.QuoteMeta(f.Prefix)) {
 				c.fail(field+".prefix", "%q: the prefix must be the literal start of the pattern", f.Prefix)
 			}
 			if len(f.Prefix) > 16 {
@@ -150,19 +150,6 @@ func eachTemplate(r RequestDef, fn func(string)) {
 			walkStrings(g.Variables, fn)
 		}
 	}
-}
-
-// regexpQuoteMeta quotes the characters a literal prefix would need quoted
-// in a pattern.
-func regexpQuoteMeta(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		if strings.ContainsRune(`\.+*?()|[]{}^$`, r) {
-			b.WriteByte('\\')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
 }
 
 // matchesAnyFormat reports whether secret has one of d's documented formats.

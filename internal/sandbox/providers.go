@@ -97,10 +97,10 @@ func newEmulated(p *providers.Defined) *emulated {
 	}
 	if !strings.Contains(path, "{id}") && rq.Body != nil {
 		if rq.Body.JSON != nil {
-			e.idPath = leafPath(rq.Body.JSON, "")
+			e.idPath = leafPathOf(rq.Body.JSON, "", "{id}")
 		}
 		if g := rq.Body.GraphQL; g != nil {
-			if p := leafPath(g.Variables, ""); p != "" {
+			if p := leafPathOf(g.Variables, "", "{id}"); p != "" {
 				e.idPath = "variables." + p
 			}
 		}
@@ -177,37 +177,6 @@ func cutIDSuffix(path string) (string, string) {
 		return path, ""
 	}
 	return path[:end], suffix
-}
-
-// leafPath is the gjson path of the string "{id}" in a body template.
-func leafPath(v any, prefix string) string {
-	switch x := v.(type) {
-	case string:
-		if x == "{id}" {
-			return prefix
-		}
-	case map[string]any:
-		for k, e := range x {
-			p := k
-			if prefix != "" {
-				p = prefix + "." + k
-			}
-			if found := leafPath(e, p); found != "" {
-				return found
-			}
-		}
-	case []any: // Azure DevOps' token admin takes [{"authorizationId": …}]
-		for i, e := range x {
-			p := strconv.Itoa(i)
-			if prefix != "" {
-				p = prefix + "." + p
-			}
-			if found := leafPath(e, p); found != "" {
-				return found
-			}
-		}
-	}
-	return ""
 }
 
 // call is one request being answered.

@@ -327,7 +327,9 @@ func caseReads(c *providers.Case, path string) bool {
 	return slices.Contains(c.Paths, path)
 }
 
-// leafPathOf is the gjson path of the string leaf in a body template.
+// leafPathOf is the gjson path of the string leaf ("{id}", "{secret}") in
+// a body template; arrays count too (Azure DevOps' token admin takes
+// [{"authorizationId": …}], GitHub a list of credentials).
 func leafPathOf(v any, prefix, leaf string) string {
 	switch x := v.(type) {
 	case string:

@@ -222,9 +222,7 @@ func Candidates(secret string) []Candidate {
 		if err != nil {
 			continue
 		}
-		m, ok := p.(interface {
-			MatchSecret(string) (SecretFormat, bool)
-		})
+		m, ok := p.(SecretMatcher)
 		if !ok {
 			continue
 		}
@@ -234,6 +232,12 @@ func Candidates(secret string) []Candidate {
 	}
 	sort.SliceStable(out, func(i, j int) bool { return len(out[i].Format.Prefix) > len(out[j].Format.Prefix) })
 	return out
+}
+
+// SecretMatcher tells which of a provider's documented formats a secret
+// has (Defined does; so does an adapter that recognises its secrets).
+type SecretMatcher interface {
+	MatchSecret(secret string) (SecretFormat, bool)
 }
 
 // Candidate is a provider a secret may belong to.

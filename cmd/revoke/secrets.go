@@ -142,9 +142,7 @@ func (b *batch) secretJob(e secretEntry) engine.Job {
 		if p, err = providers.Lookup(e.Provider); err != nil {
 			return reject("", providers.Failed, exit.Usage, err.Error()+"; nothing sent")
 		}
-		if m, ok := p.(interface {
-			MatchSecret(string) (providers.SecretFormat, bool)
-		}); ok {
+		if m, ok := p.(providers.SecretMatcher); ok {
 			if f, ok := m.MatchSecret(e.Secret.Secret); ok {
 				prefix = f.Prefix
 			}

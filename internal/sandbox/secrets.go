@@ -274,9 +274,7 @@ func (e *emulated) matches(secret string) bool {
 	if err != nil {
 		return false
 	}
-	m, ok := p.(interface {
-		MatchSecret(string) (providers.SecretFormat, bool)
-	})
+	m, ok := p.(providers.SecretMatcher)
 	if !ok {
 		return false
 	}
